@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# `make run`: set up and start the demo on embedded defaults (SQLite in var/, filesystem broker,
+# no Redis): web server and background worker together. Safe to run again; data is kept.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PORT="${PORT:-8000}"
+HOST="${HOST:-127.0.0.1}"
+export DJANGO_ENV="${DJANGO_ENV:-development}"
+unset DATABASE_URL REDIS_URL CELERY_BROKER_URL
+
+scripts/bootstrap.sh
+mkdir -p var
+.venv/bin/python manage.py migrate --noinput -v0
+.venv/bin/python manage.py load_demo
+
+echo "==> Startar bakgrundsarbetaren (logg: var/worker.log)"
+.venv/bin/celery -A solna_sn worker --loglevel=INFO --concurrency=2 --hostname="demo@%h" \
+  >var/worker.log 2>&1 &
+worker_pid=$!
+trap 'kill "$worker_pid" 2>/dev/null; wait "$worker_pid" 2>/dev/null || true' EXIT INT TERM
+
+cat <<MSG
+
+  Socialnämndens planering och uppföljning (demo)
+  Öppna http://$HOST:$PORT/ i webbläsaren.
+  Logga in med ett av användarnamnen ovan och lösenordet: demo
+  Avsluta med Ctrl+C.
+
+MSG
+.venv/bin/python manage.py runserver "$HOST:$PORT"

@@ -1,0 +1,51 @@
+"""The main navigation: each entry names the permission that shows it.
+
+Apps add their entries to `NAV_ITEMS` as their pages are built; the context processor shows a
+user only the entries their role may use.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from solna_sn import permissions
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    allowed: Callable[[object], bool]
+    description: str = ""
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem("Start", "start", permissions.can_read_committee_papers, "Din startsida."),
+    NavItem(
+        "Organisation",
+        "organisation",
+        permissions.can_view_organisation,
+        "Kommun, nämnd, förvaltning och enheter med tidigare namn.",
+    ),
+    NavItem(
+        "Systemstatus",
+        "system_status",
+        permissions.can_administer,
+        "Kontrollera databasen och bakgrundsarbetaren.",
+    ),
+    NavItem(
+        "Administration",
+        "admin:index",
+        permissions.can_administer,
+        "Underhåll organisation, användare och granskningslogg.",
+    ),
+]
+
+
+def items_for(user) -> list[NavItem]:
+    return [item for item in NAV_ITEMS if item.allowed(user)]

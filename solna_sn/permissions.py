@@ -1,0 +1,64 @@
+"""Who may do what: small predicates used by views, templates and navigation alike.
+
+Each takes the user (anonymous allowed) and returns a bool. Nämndledamöter read only papers
+that have been sent to the nämnd; they never see drafts.
+"""
+
+from solna_sn.models import Role
+
+STAFF_ROLES = frozenset(
+    {
+        Role.HANDLAGGARE,
+        Role.CONTROLLER,
+        Role.GRANSKARE,
+        Role.FORVALTNINGSCHEF,
+        Role.ADMINISTRATOR,
+    }
+)
+# Roles whose work spans the whole förvaltning rather than their own enhet(er).
+ADMINISTRATION_WIDE_ROLES = frozenset({Role.GRANSKARE, Role.FORVALTNINGSCHEF, Role.ADMINISTRATOR})
+
+
+def _role(user) -> str | None:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    return user.role
+
+
+def is_staff_member(user) -> bool:
+    """Förvaltning staff: everyone but nämndledamöter."""
+    return _role(user) in STAFF_ROLES
+
+
+def can_view_drafts(user) -> bool:
+    """Drafts and papers not yet sent to the nämnd are for staff only."""
+    return is_staff_member(user)
+
+
+def can_view_organisation(user) -> bool:
+    return is_staff_member(user)
+
+
+def can_edit_in_unit(user, unit) -> bool:
+    """Staff edit within their own enhet(er); granskare, förvaltningschef and administratör
+    across the förvaltning."""
+    role = _role(user)
+    if role in ADMINISTRATION_WIDE_ROLES:
+        return True
+    if role in (Role.HANDLAGGARE, Role.CONTROLLER):
+        return user.units.filter(pk=unit.pk).exists()
+    return False
+
+
+def can_read_committee_papers(user) -> bool:
+    """Papers sent to the nämnd: every signed-in user, nämndledamöter included."""
+    return _role(user) is not None
+
+
+def can_administer(user) -> bool:
+    """Catalogues, organisation, users, audit trail and system status."""
+    return _role(user) == Role.ADMINISTRATOR
+
+
+def can_read_audit_trail(user) -> bool:
+    return can_administer(user)

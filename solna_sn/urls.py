@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from solna_sn import views
+
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("logga-in/", views.LoginView.as_view(), name="login"),
+    path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("organisation/", views.organisation, name="organisation"),
+    path("system/", views.system_status, name="system_status"),
+    path("system/kontroll/<int:pk>/", views.worker_check, name="worker_check"),
+    path("admin/", admin.site.urls),
+]
