@@ -1,7 +1,9 @@
 """Page cost as data grows: SQL queries per request and mean request time for the start and
 organisation pages, on a throwaway SQLite database with 4 and 40 units."""
 
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -9,6 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ["SOLNA_VAR_DIR"] = tempfile.mkdtemp(prefix="solna-bench-")
+atexit.register(shutil.rmtree, os.environ["SOLNA_VAR_DIR"], ignore_errors=True)
 os.environ["DJANGO_ENV"] = "test"
 os.environ.pop("DATABASE_URL", None)
 os.environ.pop("REDIS_URL", None)
