@@ -21,12 +21,12 @@ import django
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, setup_test_environment
 
-from solna_sn.models import Administration, Unit, User  # noqa: E402
+from solna_sn.models import Administration, Unit, User
 
 setup_test_environment()  # allows the test client's host name
 call_command("migrate", verbosity=0)

@@ -33,7 +33,7 @@ class DemoUser:
 
 DEMO_USERS = [
     DemoUser("handlaggare", "Hanna", "Berg", Role.HANDLAGGARE, "Utredare", ("BOU",)),
-    DemoUser("controller", "Carl", "Ekström", Role.CONTROLLER, "Controller", ("STAB", "EA")),
+    DemoUser("controller", "Carl", "Ekström", Role.CONTROLLER, "Controller", ("EA", "BOU", "VUX")),
     DemoUser("granskare", "Greta", "Sundin", Role.GRANSKARE, "Stabschef", ("STAB",)),
     DemoUser("forvaltningschef", "Fredrik", "Holm", Role.FORVALTNINGSCHEF, "Förvaltningschef"),
     DemoUser("namndledamot", "Nora", "Lind", Role.NAMNDLEDAMOT, "Ledamot, socialnämnden"),

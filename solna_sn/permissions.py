@@ -62,3 +62,29 @@ def can_administer(user) -> bool:
 
 def can_read_audit_trail(user) -> bool:
     return can_administer(user)
+
+
+# --- Verksamhetsmått -------------------------------------------------------------------------
+
+
+def can_view_metrics(user) -> bool:
+    return is_staff_member(user)
+
+
+def can_enter_metrics(user, unit) -> bool:
+    """Controllers enter monthly values for their own enhet(er)."""
+    return _role(user) == Role.CONTROLLER and user.units.filter(pk=unit.pk).exists()
+
+
+def can_lock_metric_month(user, unit) -> bool:
+    """Lock a reported month: the enhet's controller or a granskare."""
+    return _role(user) == Role.GRANSKARE or can_enter_metrics(user, unit)
+
+
+def can_reopen_metric_month(user, unit) -> bool:
+    """Reopening a locked month (with a reason) is for granskare and förvaltningschef."""
+    return _role(user) in (Role.GRANSKARE, Role.FORVALTNINGSCHEF)
+
+
+def can_import_metrics(user) -> bool:
+    return _role(user) == Role.CONTROLLER

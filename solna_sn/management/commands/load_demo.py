@@ -1,7 +1,12 @@
+from importlib import import_module
+
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.module_loading import module_has_submodule
 
 from solna_sn import demo
+from solna_sn.models import User
 
 
 class Command(BaseCommand):
@@ -22,6 +27,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demodata klar: {committee} med förvaltning och enheter, {created} nya demoanvändare."
         )
+        # Each app may add its own demo data in <app>/demo.py: load(by=user) -> summary text.
+        controller = User.objects.get(username="controller")
+        for config in apps.get_app_configs():
+            if config.name != "solna_sn" and module_has_submodule(config.module, "demo"):
+                summary = import_module(f"{config.name}.demo").load(by=controller)
+                self.stdout.write(f"{config.verbose_name}: {summary}")
         self.stdout.write("Demoinloggningar (lösenord: demo):")
         for user, _ in users:
             self.stdout.write(f"  {user.username:<18} {user.role.label}")
