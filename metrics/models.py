@@ -264,3 +264,27 @@ class MonthStatus(models.Model):
 
     def __str__(self):
         return f"{self.unit} {self.month:%Y-%m}: {self.get_state_display()}"
+
+
+class MetricImport(models.Model):
+    """An uploaded Excel file waiting between preview and apply. Kept in the database (not on a
+    local disk) so any web process can apply what another one previewed."""
+
+    uploaded_at = models.DateTimeField("uppladdad", auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="uppladdad av",
+    )
+    filename = models.CharField("filnamn", max_length=255)
+    content = models.BinaryField("innehåll")
+    applied_at = models.DateTimeField("inläst", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "Excelimport"
+        verbose_name_plural = "Excelimporter"
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return f"{self.filename} ({self.uploaded_at:%Y-%m-%d %H:%M})"

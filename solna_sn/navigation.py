@@ -27,6 +27,12 @@ class NavItem:
 NAV_ITEMS: list[NavItem] = [
     NavItem("Start", "start", permissions.can_read_committee_papers, "Din startsida."),
     NavItem(
+        "Verksamhetsmått",
+        "metrics:index",
+        permissions.can_view_metrics,
+        "Månadsrapportering, rapporteringsläge, tabeller, diagram och Excel.",
+    ),
+    NavItem(
         "Organisation",
         "organisation",
         permissions.can_view_organisation,

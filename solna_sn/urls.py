@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from solna_sn import views
 
@@ -11,5 +11,6 @@ urlpatterns = [
     path("organisation/", views.organisation, name="organisation"),
     path("system/", views.system_status, name="system_status"),
     path("system/kontroll/<int:pk>/", views.worker_check, name="worker_check"),
+    path("verksamhetsmatt/", include("metrics.urls")),
     path("admin/", admin.site.urls),
 ]

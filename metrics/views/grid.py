@@ -1,0 +1,289 @@
+"""Månadsrapportering: the month grid, cell saves (htmx), month states, rapporteringsläge."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from metrics import queries, services
+from metrics.cells import CellError
+from metrics.models import Metric, MetricValue, MonthState, MonthStatus
+from solna_sn import audit, permissions
+from solna_sn.lib.periods import Month
+from solna_sn.models import Role, Unit
+from solna_sn.views import permission_required
+
+
+def _reporting_units():
+    return Unit.objects.filter(metrics__isnull=False).distinct().order_by("sort_order", "name")
+
+
+def _next_month_to_report(unit: Unit) -> Month:
+    """The month after the last locked one, or the current month."""
+    last_locked = (
+        MonthStatus.objects.filter(unit=unit, state=MonthState.LOCKED)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first()
+    )
+    return (
+        Month.from_date(last_locked).next()
+        if last_locked
+        else Month.from_date(timezone.localdate())
+    )
+
+
+@require_GET
+@permission_required(permissions.can_view_metrics)
+def index(request):
+    user = request.user
+    if user.role == Role.CONTROLLER:
+        unit = user.units.filter(metrics__isnull=False).order_by("sort_order").first()
+        if unit:
+            month = _next_month_to_report(unit)
+            return redirect("metrics:month_grid", month=month, unit_code=unit.code)
+    latest = MetricValue.objects.order_by("-month").values_list("month", flat=True).first()
+    year = latest.year if latest else timezone.localdate().year
+    return redirect("metrics:status_overview", year=year)
+
+
+def _row(metric: Metric, month: Month, table, *, editable: bool) -> dict:
+    values = table.get(metric.pk, {})
+    value = values.get(month)
+    valid = metric.is_valid_in(month)
+    return {
+        "metric": metric,
+        "valid": valid,
+        "editable": editable and valid,
+        "value": value,
+        "version": value.version if value else 0,
+        "text": queries.cell_text(metric, month, value),
+        "previous": queries.cell_text(metric, month.previous(), values.get(month.previous())),
+        "last_year": queries.cell_text(
+            metric, month.same_month_last_year(), values.get(month.same_month_last_year())
+        ),
+    }
+
+
+@require_GET
+@permission_required(permissions.can_view_metrics)
+def month_grid(request, month: Month, unit_code: str):
+    unit = get_object_or_404(Unit, code=unit_code)
+    metrics = list(
+        Metric.objects.overlapping_years(month.year, month.year)
+        .filter(owner=unit)
+        .select_related("category")
+        .order_by("category__sort_order", "sort_order", "title")
+    )
+    table = queries.value_table(metrics, month.same_month_last_year(), month)
+    status = MonthStatus.objects.filter(unit=unit, month=month.first_day).first()
+    state = status.state if status else MonthState.OPEN
+    may_enter = permissions.can_enter_metrics(request.user, unit)
+    editable = may_enter and state != MonthState.LOCKED
+    rows = [_row(metric, month, table, editable=editable) for metric in metrics]
+    return render(
+        request,
+        "metrics/month_grid.html",
+        {
+            "unit": unit,
+            "units": _reporting_units(),
+            "month": month,
+            "previous_month": month.previous(),
+            "next_month": month.next(),
+            "rows": rows,
+            "state": state,
+            "state_label": MonthState(state).label,
+            "status": status,
+            "editable": editable,
+            "may_enter": may_enter,
+            "may_report": may_enter and state == MonthState.OPEN,
+            "may_lock": permissions.can_lock_metric_month(request.user, unit)
+            and state == MonthState.REPORTED,
+            "may_reopen": permissions.can_reopen_metric_month(request.user, unit)
+            and state != MonthState.OPEN,
+            "missing": sum(1 for r in rows if r["valid"] and not r["text"]),
+        },
+    )
+
+
+@require_POST
+@login_required
+def cell_save(request, metric_code: str, month: Month):
+    metric = get_object_or_404(Metric.objects.select_related("owner", "category"), code=metric_code)
+    if not permissions.can_enter_metrics(request.user, metric.owner):
+        raise PermissionDenied
+    try:
+        expected_version = int(request.POST.get("version", ""))
+    except ValueError:
+        return HttpResponseBadRequest("Versionsnummer saknas eller är felaktigt.")
+    context = {
+        "metric": metric,
+        "month": month,
+        "version": expected_version,
+        "error": "",
+        "warnings": [],
+        "saved": False,
+        "raw": request.POST.get("value", ""),
+    }
+    try:
+        outcome = services.value_save(
+            metric=metric,
+            month=month,
+            raw=request.POST.get("value", ""),
+            expected_version=expected_version,
+            confirm=request.POST.get("confirm") == "1",
+            comment=request.POST.get("comment", ""),
+            by=request.user,
+        )
+    except services.StaleValueError as error:
+        context.update(error=str(error), version=error.current.version, stale=True)
+    except (CellError, services.MetricsError) as error:
+        context["error"] = str(error)
+    else:
+        context.update(
+            saved=outcome.saved,
+            warnings=outcome.warnings if not outcome.saved else [],
+            confirmed=outcome.warnings if outcome.saved else [],
+            version=outcome.value.version if outcome.value else expected_version,
+            unchanged=not outcome.saved and not outcome.warnings,
+        )
+    if request.htmx:
+        return render(request, "metrics/month_grid.html#cell-status", context)
+    if context["error"]:
+        messages.error(request, f"{metric.title}: {context['error']}")
+    elif context["warnings"]:
+        messages.warning(
+            request,
+            f"{metric.title}: "
+            + " ".join(context["warnings"])
+            + " Bekräfta värdet med en kommentar.",
+        )
+    elif context["saved"]:
+        messages.success(request, f"{metric.title}: värdet sparades.")
+    return redirect(
+        reverse("metrics:month_grid", kwargs={"month": month, "unit_code": metric.owner.code})
+        + f"#rad-{metric.code}"
+    )
+
+
+@require_GET
+@permission_required(permissions.can_view_metrics)
+def cell_history(request, metric_code: str, month: Month):
+    metric = get_object_or_404(Metric.objects.select_related("owner", "category"), code=metric_code)
+    value = MetricValue.objects.filter(metric=metric, month=month.first_day).first()
+    entries = list(audit.entries_for(value)) if value else []
+    return render(
+        request,
+        "metrics/cell_history.html",
+        {
+            "metric": metric,
+            "month": month,
+            "value": value,
+            "entries": entries,
+            "text": queries.cell_text(metric, month, value),
+        },
+    )
+
+
+def _month_action(request, month: Month, unit_code: str, action, success: str, **kwargs):
+    unit = get_object_or_404(Unit, code=unit_code)
+    try:
+        action(unit=unit, month=month, by=request.user, **kwargs)
+    except services.MetricsError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success.format(month=month.label, unit=unit.name))
+    return redirect("metrics:month_grid", month=month, unit_code=unit.code)
+
+
+@require_POST
+@permission_required(permissions.can_view_metrics)
+def month_report(request, month: Month, unit_code: str):
+    return _month_action(
+        request,
+        month,
+        unit_code,
+        services.month_mark_reported,
+        "{month} är inrapporterad för {unit}.",
+    )
+
+
+@require_POST
+@permission_required(permissions.can_view_metrics)
+def month_lock(request, month: Month, unit_code: str):
+    return _month_action(
+        request, month, unit_code, services.month_lock, "{month} är låst för {unit}."
+    )
+
+
+@require_POST
+@permission_required(permissions.can_view_metrics)
+def month_reopen(request, month: Month, unit_code: str):
+    return _month_action(
+        request,
+        month,
+        unit_code,
+        services.month_reopen,
+        "{month} är öppnad igen för {unit}.",
+        reason=request.POST.get("reason", ""),
+    )
+
+
+@require_GET
+@permission_required(permissions.can_view_metrics)
+def status_overview(request, year: int):
+    if not 1900 <= year <= 2999:
+        year = timezone.localdate().year
+    months = [Month(year, m) for m in range(1, 13)]
+    units = list(_reporting_units())
+    metrics = list(
+        Metric.objects.overlapping_years(year, year).only("owner_id", "valid_from", "valid_to")
+    )
+    expected = Counter(
+        (metric.owner_id, month)
+        for metric in metrics
+        for month in months
+        if metric.is_valid_in(month)
+    )
+    reported = {
+        (row["metric__owner_id"], Month.from_date(row["month"])): row["n"]
+        for row in MetricValue.objects.reported()
+        .filter(month__year=year)
+        .values("metric__owner_id", "month")
+        .annotate(n=Count("id"))
+    }
+    states = {
+        (s.unit_id, Month.from_date(s.month)): s.state
+        for s in MonthStatus.objects.filter(month__year=year)
+    }
+    table = []
+    for unit in units:
+        cells = []
+        for month in months:
+            state = states.get((unit.pk, month), MonthState.OPEN)
+            due = expected.get((unit.pk, month), 0)
+            missing = max(0, due - reported.get((unit.pk, month), 0))
+            cells.append(
+                {
+                    "month": month,
+                    "state": state,
+                    "label": MonthState(state).label,
+                    "missing": missing,
+                    "due": due,
+                }
+            )
+        table.append({"unit": unit, "cells": cells})
+    return render(
+        request,
+        "metrics/status_overview.html",
+        {"year": year, "months": months, "table": table},
+    )
