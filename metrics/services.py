@@ -108,7 +108,16 @@ def value_save(
     current = (
         MetricValue.objects.select_for_update().filter(metric=metric, month=month.first_day).first()
     )
-    current_version = current.version if current else 0
+    if current is None:
+        if cell.kind is CellKind.NOT_REPORTED:
+            return SaveOutcome(value=None, saved=False)  # blank stays blank
+        # Create the row first and lock it, so two first saves of the same cell queue up on
+        # the row instead of racing: the second then sees the first one's version.
+        MetricValue.objects.get_or_create(
+            metric=metric, month=month.first_day, defaults={"version": 0}
+        )
+        current = MetricValue.objects.select_for_update().get(metric=metric, month=month.first_day)
+    current_version = current.version
     if expected_version is not None and expected_version != current_version:
         raise StaleValueError(
             "Någon annan har ändrat värdet efter att du öppnade sidan. Det sparade värdet är nu "
@@ -116,7 +125,7 @@ def value_save(
             current,
         )
     comment = (comment or "").strip()
-    if _cell_of(current) == cell and comment in ("", current.comment if current else ""):
+    if _cell_of(current) == cell and comment in ("", current.comment):
         return SaveOutcome(value=current, saved=False)  # nothing changed
 
     warnings = warnings_for(metric=metric, month=month, cell=cell)
@@ -126,8 +135,6 @@ def value_save(
         raise MetricsError("Skriv en kommentar som förklarar varför värdet stämmer.")
 
     old_display = value_display(current)
-    if current is None:
-        current = MetricValue(metric=metric, month=month.first_day, version=0)
     current.value = cell.value if cell.kind is CellKind.NUMBER else None
     current.not_applicable = cell.kind is CellKind.NOT_APPLICABLE
     if comment or warnings:
