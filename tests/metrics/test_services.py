@@ -177,7 +177,7 @@ def test_concurrent_saves_of_the_same_cell_never_both_win(persons, controller):
                     ),
                 )
             )
-        except Exception as error:  # noqa: BLE001 - collected for the assertion below
+        except Exception as error:
             results.append(("error", error))
         finally:
             connection.close()
