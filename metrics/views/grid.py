@@ -201,7 +201,7 @@ def _month_action(request, month: Month, unit_code: str, action, success: str, *
     except services.MetricsError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, success.format(month=month.label, unit=unit.name))
+        messages.success(request, success.format(month=month.label.capitalize(), unit=unit.name))
     return redirect("metrics:month_grid", month=month, unit_code=unit.code)
 
 
