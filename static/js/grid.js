@@ -24,10 +24,13 @@
     }
   });
   // Mark the input invalid when its save failed, so assistive technology announces it.
-  document.addEventListener("htmx:afterSwap", function (event) {
-    var status = event.detail.target;
-    if (!status || !status.id || status.id.indexOf("status-") !== 0) return;
-    var input = document.getElementById("input-" + status.id.slice(7));
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var old = event.detail.target;
+    if (!old || !old.id || old.id.indexOf("status-") !== 0) return;
+    // An outerHTML swap replaces the element: look the new one up by its id.
+    var status = document.getElementById(old.id);
+    var input = document.getElementById("input-" + old.id.slice(7));
+    if (!status) return;
     if (!input) return;
     if (status.dataset.state === "error") input.setAttribute("aria-invalid", "true");
     else input.removeAttribute("aria-invalid");

@@ -79,12 +79,15 @@ def test_missing_fields_are_reported_in_swedish(client, db):
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.HANDLAGGARE, ["Start", "Organisation"]),
-        (Role.CONTROLLER, ["Start", "Organisation"]),
-        (Role.GRANSKARE, ["Start", "Organisation"]),
-        (Role.FORVALTNINGSCHEF, ["Start", "Organisation"]),
+        (Role.HANDLAGGARE, ["Start", "Verksamhetsmått", "Organisation"]),
+        (Role.CONTROLLER, ["Start", "Verksamhetsmått", "Organisation"]),
+        (Role.GRANSKARE, ["Start", "Verksamhetsmått", "Organisation"]),
+        (Role.FORVALTNINGSCHEF, ["Start", "Verksamhetsmått", "Organisation"]),
         (Role.NAMNDLEDAMOT, ["Start"]),
-        (Role.ADMINISTRATOR, ["Start", "Organisation", "Systemstatus", "Administration"]),
+        (
+            Role.ADMINISTRATOR,
+            ["Start", "Verksamhetsmått", "Organisation", "Systemstatus", "Administration"],
+        ),
     ],
 )
 def test_navigation_shows_only_what_the_role_may_use(client, db, role, expected):

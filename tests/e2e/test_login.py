@@ -39,7 +39,7 @@ def test_handlaggare_and_administrator_see_their_own_navigation(page):
 
     log_in_with_keyboard(page, "hanna")
     assert page.get_by_role("heading", level=1).inner_text() == "Välkommen, Hanna"
-    assert nav_links(page) == ["Start", "Organisation"]
+    assert nav_links(page) == ["Start", "Verksamhetsmått", "Organisation"]
     assert "Dina enheter: Barn- och ungdomsenheten." in page.content()
     page.get_by_role("button", name="Logga ut").click()
     page.wait_for_url("**/logga-in/")
@@ -47,7 +47,13 @@ def test_handlaggare_and_administrator_see_their_own_navigation(page):
     assert "/logga-in/" in page.url
 
     log_in_with_keyboard(page, "adam")
-    assert nav_links(page) == ["Start", "Organisation", "Systemstatus", "Administration"]
+    assert nav_links(page) == [
+        "Start",
+        "Verksamhetsmått",
+        "Organisation",
+        "Systemstatus",
+        "Administration",
+    ]
     page.get_by_role("link", name="Organisation").first.click()
     page.wait_for_url("**/organisation/")
     current = page.locator('nav a[aria-current="page"]')

@@ -1,0 +1,107 @@
+"""A controller fills a month with the keyboard only, fixes a Swedish error, reports the month."""
+
+import datetime
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from metrics.models import Metric, MetricCategory, MetricValue, MonthState, MonthStatus
+from solna_sn.models import Role
+from tests.e2e.conftest import run_axe, serious
+from tests.factories import UnitFactory, UserFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+PASSWORD = "rätt-lösenord-123"
+
+
+@pytest.fixture
+def month_setup(db):
+    unit = UnitFactory(name="Vuxenenheten", code="VUX")
+    category = MetricCategory.objects.create(code="VUXNA", title="Vuxna", sort_order=1)
+    metrics = [
+        Metric.objects.create(
+            code=code,
+            category=category,
+            title=title,
+            measure_unit="antal personer",
+            owner=unit,
+            sort_order=n,
+            valid_from=datetime.date(2020, 1, 1),
+        )
+        for n, (code, title) in enumerate(
+            [
+                ("A", "Placering enligt LVM, antal personer"),
+                ("B", "Pågående ärenden, antal personer"),
+                ("C", "Kontaktmannaskap, antal personer"),
+            ]
+        )
+    ]
+    UserFactory(username="carl", first_name="Carl", role=Role.CONTROLLER, units=[unit])
+    return unit, metrics
+
+
+def press_until_focused(page, key, predicate, limit=60):
+    for _ in range(limit):
+        page.keyboard.press(key)
+        if page.evaluate(predicate):
+            return
+    raise AssertionError(f"Nådde aldrig fokus med {key}")
+
+
+def test_controller_fills_a_month_with_the_keyboard_only(page, month_setup):
+    unit, _metrics = month_setup
+    page.goto("/verksamhetsmatt/manad/2024-09/VUX/")
+    expect(page.get_by_label("Användarnamn")).to_be_focused()
+    page.keyboard.type("carl")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: urlsplit(url).path == "/verksamhetsmatt/manad/2024-09/VUX/")
+    assert serious(run_axe(page)) == []
+
+    press_until_focused(page, "Tab", "document.activeElement.id === 'input-A'")
+    page.keyboard.type("tolv")
+    page.keyboard.press("Enter")
+    expect(page.locator("#status-A")).to_contain_text("”tolv” är inte ett tal.")
+    expect(page.locator("#input-A")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#input-B")).to_be_focused()
+
+    page.keyboard.press("ArrowUp")
+    expect(page.locator("#input-A")).to_be_focused()
+    page.keyboard.type("12")  # focus selects the old text, typing replaces it
+    page.keyboard.press("Enter")
+    expect(page.locator("#status-A")).to_contain_text("Sparat")
+    expect(page.locator("#input-A")).not_to_have_attribute("aria-invalid", "true")
+    page.keyboard.type("-")
+    page.keyboard.press("Enter")
+    expect(page.locator("#status-B")).to_contain_text("Sparat")
+    page.keyboard.type("1 023")
+    page.keyboard.press("Enter")
+    expect(page.locator("#status-C")).to_contain_text("Sparat")
+    assert serious(run_axe(page)) == []
+
+    press_until_focused(
+        page, "Shift+Tab", "document.activeElement.textContent === 'Markera som inrapporterad'"
+    )
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text(
+        "September 2024 är inrapporterad för Vuxenenheten."
+    )
+
+    values = {v.metric.code: v for v in MetricValue.objects.select_related("metric")}
+    assert values["A"].value == 12
+    assert values["B"].not_applicable
+    assert values["C"].value == 1023
+    assert MonthStatus.objects.get(unit=unit).state == MonthState.REPORTED
+
+
+def test_status_overview_has_no_serious_accessibility_violations(page, month_setup):
+    page.goto("/logga-in/")
+    page.get_by_label("Användarnamn").fill("carl")
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(lambda url: urlsplit(url).path != "/logga-in/")
+    page.goto("/verksamhetsmatt/lage/2024/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rapporteringsläge 2024")
+    assert serious(run_axe(page)) == []
