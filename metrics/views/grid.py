@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from metrics import queries, services
 from metrics.cells import CellError
-from metrics.models import Metric, MetricValue, MonthState, MonthStatus
+from metrics.models import Metric, MetricCategory, MetricValue, MonthState, MonthStatus
 from solna_sn import audit, permissions
 from solna_sn.lib.periods import Month
 from solna_sn.models import Role, Unit
@@ -285,5 +285,10 @@ def status_overview(request, year: int):
     return render(
         request,
         "metrics/status_overview.html",
-        {"year": year, "months": months, "table": table},
+        {
+            "year": year,
+            "months": months,
+            "table": table,
+            "categories": MetricCategory.objects.all(),
+        },
     )

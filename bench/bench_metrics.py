@@ -1,0 +1,123 @@
+"""Verksamhetsmått: month grid SQL queries as data grows, grid request time under 10 concurrent
+clients (threads on the test client), and Excel export/import of 3 years × 36 series."""
+
+import atexit
+import io
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ["SOLNA_VAR_DIR"] = tempfile.mkdtemp(prefix="solna-bench-")
+atexit.register(shutil.rmtree, os.environ["SOLNA_VAR_DIR"], ignore_errors=True)
+os.environ["DJANGO_ENV"] = "test"
+os.environ.pop("DATABASE_URL", None)
+os.environ.pop("REDIS_URL", None)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "solna_sn.settings")
+
+import django
+
+django.setup()
+
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+from metrics import importers
+from metrics.excel import export_workbook
+from metrics.models import Metric, MetricCategory, MetricImport
+from solna_sn.models import Unit, User
+
+setup_test_environment()
+call_command("migrate", verbosity=0)
+with open(os.devnull, "w") as devnull:
+    call_command("load_demo", stdout=devnull)
+controller = User.objects.get(username="controller")
+URL = "/verksamhetsmatt/manad/2024-09/VUX/"
+
+
+def grid_queries() -> int:
+    client = Client()
+    client.force_login(controller)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(URL).status_code == 200
+    return len(queries.captured_queries)
+
+
+print(f"metrics_grid_queries_9_metrics: {grid_queries()} queries")
+category = MetricCategory.objects.get(code="VUXNA")
+unit = Unit.objects.get(code="VUX")
+Metric.objects.bulk_create(
+    Metric(
+        code=f"BENCH{i}",
+        category=category,
+        title=f"Bänkmått {i}",
+        measure_unit="antal",
+        owner=unit,
+        sort_order=1000 + i,
+    )
+    for i in range(31)
+)
+print(f"metrics_grid_queries_40_metrics: {grid_queries()} queries")
+
+timings: list[float] = []
+lock = threading.Lock()
+
+
+def client_loop(requests: int) -> None:
+    client = Client()
+    client.force_login(controller)
+    for _ in range(requests):
+        start = time.perf_counter()
+        response = client.get(URL)
+        elapsed = time.perf_counter() - start
+        assert response.status_code == 200
+        with lock:
+            timings.append(elapsed)
+    connection.close()
+
+
+threads = [threading.Thread(target=client_loop, args=(10,)) for _ in range(10)]
+wall = time.perf_counter()
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+wall = time.perf_counter() - wall
+print(f"metrics_grid_40_metrics_10_clients_median: {statistics.median(timings) * 1000:.1f} ms")
+print(f"metrics_grid_40_metrics_10_clients_throughput: {len(timings) / wall:.1f} requests/s")
+Metric.objects.filter(code__startswith="BENCH").delete()
+
+start = time.perf_counter()
+content = export_workbook(2022, 2024)
+print(f"metrics_excel_export_3y_36_series: {(time.perf_counter() - start) * 1000:.0f} ms")
+start = time.perf_counter()
+preview = importers.build_preview(content, user=controller)
+print(f"metrics_excel_import_preview_3y_36_series: {(time.perf_counter() - start) * 1000:.0f} ms")
+# Apply with one changed cell per series so the write path is measured too.
+from openpyxl import load_workbook
+
+workbook = load_workbook(io.BytesIO(content))
+for sheet in workbook.worksheets:
+    for row in sheet.iter_rows():
+        if row[0].value == 2024 and row[9].value != "-":
+            row[9].value = 1  # september 2024 (open)
+buffer = io.BytesIO()
+workbook.save(buffer)
+metric_import = MetricImport.objects.create(
+    uploaded_by=controller, filename="bench.xlsx", content=buffer.getvalue()
+)
+fingerprint = importers.build_preview(buffer.getvalue(), user=controller).fingerprint
+start = time.perf_counter()
+written = importers.import_apply(
+    metric_import=metric_import, fingerprint=fingerprint, user=controller
+)
+print(
+    f"metrics_excel_import_apply_{written}_changes: {(time.perf_counter() - start) * 1000:.0f} ms"
+)
