@@ -106,8 +106,9 @@ class CellProblem:
 
 
 @dataclass
-class ParseResult:
-    cells: list[ParsedCell] = field(default_factory=list)
+class Problems:
+    """What stops a workbook from being read in: cell errors, unknown sheets and titles."""
+
     errors: list[CellProblem] = field(default_factory=list)
     unknown_sheets: list[str] = field(default_factory=list)
     unknown_metrics: list[CellProblem] = field(default_factory=list)
@@ -115,6 +116,11 @@ class ParseResult:
     @property
     def ok(self) -> bool:
         return not (self.errors or self.unknown_sheets or self.unknown_metrics)
+
+
+@dataclass
+class ParseResult(Problems):
+    cells: list[ParsedCell] = field(default_factory=list)
 
 
 def _text(value) -> str:

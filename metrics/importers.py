@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from metrics.cells import Cell, CellKind, format_cell
-from metrics.excel import CellProblem, MetricSpec, ParseResult, parse_workbook
+from metrics.excel import CellProblem, MetricSpec, ParseResult, Problems, parse_workbook
 from metrics.models import Metric, MetricImport, MetricValue, MonthState, MonthStatus
 from metrics.services import MetricsError, value_display
 from solna_sn import audit, permissions
@@ -33,15 +33,8 @@ class Change:
 
 
 @dataclass
-class Preview:
+class Preview(Problems):
     changes: list[Change] = field(default_factory=list)
-    errors: list[CellProblem] = field(default_factory=list)
-    unknown_sheets: list[str] = field(default_factory=list)
-    unknown_metrics: list[CellProblem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not (self.errors or self.unknown_sheets or self.unknown_metrics)
 
     def count(self, kind: str) -> int:
         return sum(1 for change in self.changes if change.kind == kind)
