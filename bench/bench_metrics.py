@@ -1,43 +1,24 @@
 """Verksamhetsmått: month grid SQL queries as data grows, grid request time under 10 concurrent
 clients (threads on the test client), and Excel export/import of 3 years × 36 series."""
 
-import atexit
 import io
-import os
-import shutil
 import statistics
-import sys
-import tempfile
 import threading
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ["SOLNA_VAR_DIR"] = tempfile.mkdtemp(prefix="solna-bench-")
-atexit.register(shutil.rmtree, os.environ["SOLNA_VAR_DIR"], ignore_errors=True)
-os.environ["DJANGO_ENV"] = "test"
-os.environ.pop("DATABASE_URL", None)
-os.environ.pop("REDIS_URL", None)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "solna_sn.settings")
+import _demo_db
 
-import django
+_demo_db.setup()
 
-django.setup()
-
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, setup_test_environment
+from django.test.utils import CaptureQueriesContext
 
 from metrics import importers
 from metrics.excel import export_workbook
 from metrics.models import Metric, MetricCategory, MetricImport
 from solna_sn.models import Unit, User
 
-setup_test_environment()
-call_command("migrate", verbosity=0)
-with open(os.devnull, "w") as devnull:
-    call_command("load_demo", stdout=devnull)
 controller = User.objects.get(username="controller")
 URL = "/verksamhetsmatt/manad/2024-09/VUX/"
 

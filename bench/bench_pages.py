@@ -1,37 +1,19 @@
 """Page cost as data grows: SQL queries per request and mean request time for the start and
 organisation pages, on a throwaway SQLite database with 4 and 40 units."""
 
-import atexit
-import os
-import shutil
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ["SOLNA_VAR_DIR"] = tempfile.mkdtemp(prefix="solna-bench-")
-atexit.register(shutil.rmtree, os.environ["SOLNA_VAR_DIR"], ignore_errors=True)
-os.environ["DJANGO_ENV"] = "test"
-os.environ.pop("DATABASE_URL", None)
-os.environ.pop("REDIS_URL", None)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "solna_sn.settings")
+import _demo_db
 
-import django
+_demo_db.setup()
 
-django.setup()
-
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, setup_test_environment
+from django.test.utils import CaptureQueriesContext
 
 from solna_sn.models import Administration, Unit, User
 
-setup_test_environment()  # allows the test client's host name
-call_command("migrate", verbosity=0)
-with open(os.devnull, "w") as devnull:
-    call_command("load_demo", stdout=devnull)
 client = Client()
 client.force_login(User.objects.get(username="admin"))
 
