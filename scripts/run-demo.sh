@@ -8,6 +8,18 @@ HOST="${HOST:-127.0.0.1}"
 export DJANGO_ENV="${DJANGO_ENV:-development}"
 unset DATABASE_URL REDIS_URL CELERY_BROKER_URL
 
+# WeasyPrint (the PDFs) needs Pango from the system.
+if ! { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -q libpangoft2-1.0; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "==> Installerar Pango för PDF-framställningen"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null
+  else
+    echo "PDF-framställningen behöver Pango: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0" >&2
+    exit 1
+  fi
+fi
 scripts/bootstrap.sh
 mkdir -p var
 .venv/bin/python manage.py migrate --noinput -v0

@@ -88,3 +88,43 @@ def can_reopen_metric_month(user, unit) -> bool:
 
 def can_import_metrics(user) -> bool:
     return _role(user) == Role.CONTROLLER
+
+
+# --- Ärenden, tjänsteskrivelser, sammanträden -------------------------------------------------
+
+LEADERSHIP_ROLES = frozenset({Role.GRANSKARE, Role.FORVALTNINGSCHEF})
+
+
+def can_register_case(user) -> bool:
+    return is_staff_member(user)
+
+
+def can_write_memo(user, unit) -> bool:
+    """Write tjänsteskrivelser for an enhet: its handläggare and controllers, and
+    förvaltningsledning."""
+    return can_edit_in_unit(user, unit)
+
+
+def can_review_memo(user) -> bool:
+    """Approve or return a memo in review: granskare (stabschef) and förvaltningschef."""
+    return _role(user) in LEADERSHIP_ROLES
+
+
+def can_send_to_committee(user) -> bool:
+    """Send memos and kallelser to the nämnd: förvaltningsledning."""
+    return _role(user) in LEADERSHIP_ROLES
+
+
+def can_manage_meetings(user) -> bool:
+    """Build sammanträden and their ärendelista: förvaltningsledning."""
+    return _role(user) in LEADERSHIP_ROLES
+
+
+def can_record_minutes(user) -> bool:
+    """Record protokollsutdrag and återrapportering after a meeting."""
+    return _role(user) in LEADERSHIP_ROLES or _role(user) == Role.HANDLAGGARE
+
+
+def can_view_internal_papers(user) -> bool:
+    """Internal variants (with the secret items) and unsent papers are for staff only."""
+    return is_staff_member(user)

@@ -169,6 +169,9 @@ STORAGES = {
     },
 }
 
+# Uploaded attachments (PDF) to tjänsteskrivelser: largest accepted file.
+MEMO_ATTACHMENT_MAX_BYTES = int(os.environ.get("MEMO_ATTACHMENT_MAX_MB", "25")) * 1024 * 1024
+
 # Sessions live in the database so any number of web processes can serve a user.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 60 * 60 * 10
@@ -242,7 +245,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint and fontTools narrate every step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 if not PRODUCTION:

@@ -1,0 +1,321 @@
+"""Context building and HTML for the printed papers. One template per document type serves
+both the browser preview and the PDF: `asset_base` is the only difference (relative to the
+static directory for WeasyPrint, STATIC_URL in the browser).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from reports.models import (
+    CONFIDENTIAL_CONTACT_TEXT,
+    CONFIDENTIAL_TEXT,
+    Meeting,
+    Memo,
+    RenderKind,
+)
+from reports.text import blocks
+from solna_sn.lib.pdf import RENDERER_VERSION
+
+SWEDISH_MONTHS = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
+SWEDISH_WEEKDAYS = ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"]
+
+
+def long_date(day: datetime.date) -> str:
+    """ "7 oktober 2024"."""
+    return f"{day.day} {SWEDISH_MONTHS[day.month - 1]} {day.year}"
+
+
+def handlingar(memo_date: datetime.date, attachment_titles: list[str]) -> list[str]:
+    """The memo's Handlingar: always "Tjänsteskrivelse daterad <date>" first, then the
+    enclosures in order."""
+    return [f"Tjänsteskrivelse daterad {memo_date:%Y-%m-%d}", *attachment_titles]
+
+
+@dataclass
+class AttachmentPart:
+    """An enclosure as printed in a bundle: an uploaded PDF spliced in, or a memo."""
+
+    title: str
+    anchor: str
+    pages: int = 0
+    sha256: str = ""
+    storage_name: str = ""
+    memo: MemoView | None = None
+
+    @property
+    def page_range(self) -> range:
+        return range(self.pages)
+
+
+@dataclass
+class MemoView:
+    """Everything the memo template prints, built from one memo revision."""
+
+    id: int
+    anchor: str
+    administration: str
+    date: datetime.date
+    dnr: str
+    title: str
+    revision: int
+    decision_proposal: list
+    summary: list
+    handlingar: list[str]
+    signatories: list[tuple[str, str]]
+    dispatch: list[str]
+    dispatch_bulleted: bool
+    sections: list[tuple[str, list]]
+    attachments: list[AttachmentPart] = field(default_factory=list)
+
+
+def memo_view(memo: Memo, *, anchor_prefix: str = "memo") -> MemoView:
+    """Uses memo.case.committee, signatories, attachments and sections: prefetch them when
+    building many."""
+    attachments = list(memo.attachments.all())
+    parts = []
+    for index, attachment in enumerate(attachments, start=1):
+        part = AttachmentPart(
+            title=attachment.title,
+            anchor=f"{anchor_prefix}-{memo.pk}-bilaga-{index}",
+            pages=attachment.page_count,
+            sha256=attachment.sha256,
+            storage_name=attachment.file.name if attachment.file else "",
+        )
+        if attachment.source_memo_id:
+            part.memo = memo_view(attachment.source_memo, anchor_prefix=part.anchor)
+        parts.append(part)
+    return MemoView(
+        id=memo.pk,
+        anchor=f"{anchor_prefix}-{memo.pk}",
+        administration=memo.administration.name,
+        date=memo.date,
+        dnr=memo.case.dnr,
+        title=memo.title,
+        revision=memo.revision,
+        decision_proposal=blocks(memo.decision_proposal),
+        summary=blocks(memo.summary),
+        handlingar=handlingar(memo.date, [a.title for a in attachments]),
+        signatories=[(s.name, s.title) for s in memo.signatories.all()],
+        dispatch=memo.dispatch_lines,
+        dispatch_bulleted=memo.dispatch_bulleted,
+        sections=[(s.heading, blocks(s.body)) for s in memo.sections.all()],
+        attachments=parts,
+    )
+
+
+@dataclass
+class ItemView:
+    label: str
+    title: str
+    dnr: str
+    anchor: str
+    confidential: bool
+    withheld: bool  # confidential and this is the public variant
+    osl_reference: str
+    show_contact_text: bool
+    memo: MemoView | None
+
+
+@dataclass
+class BundleView:
+    meeting_id: int
+    committee: str
+    administration: str
+    date: datetime.date
+    long_date: str
+    weekday: str
+    time: str
+    place: str
+    internal: bool
+    items: list[ItemView]
+
+
+def bundle_view(meeting: Meeting, agenda_items, *, internal: bool) -> BundleView:
+    """`agenda_items`: the meeting's items, ideally from `bundle_items(meeting)`."""
+    items = []
+    administration = meeting.committee.administrations.first()
+    for item in agenda_items:
+        withheld = item.confidential and not internal
+        memo = None
+        if item.memo_id and not withheld:
+            memo = memo_view(item.memo, anchor_prefix=f"arende-{item.pk}")
+        items.append(
+            ItemView(
+                label=item.label,
+                title=item.title,
+                dnr=item.case.dnr if item.case_id else "",
+                anchor=f"arende-{item.pk}",
+                confidential=item.confidential,
+                withheld=withheld,
+                osl_reference=item.osl_reference,
+                show_contact_text=item.show_contact_text,
+                memo=memo,
+            )
+        )
+    return BundleView(
+        meeting_id=meeting.pk,
+        committee=meeting.committee.name,
+        administration=administration.name if administration else "",
+        date=meeting.date,
+        long_date=long_date(meeting.date),
+        weekday=SWEDISH_WEEKDAYS[meeting.date.weekday()],
+        time=f"{meeting.time:%H.%M}",
+        place=meeting.place,
+        internal=internal,
+        items=items,
+    )
+
+
+def bundle_items(meeting: Meeting):
+    """Prefetch everything `bundle_view` reads, so building a bundle costs a fixed number of
+    queries whatever the number of items."""
+    from django.db.models import Prefetch
+
+    from reports.models import AgendaItem, MemoAttachment
+
+    memo_related = [
+        "memo__case__committee",
+        "memo__administration",
+        "memo__signatories",
+        "memo__sections",
+        Prefetch(
+            "memo__attachments",
+            queryset=MemoAttachment.objects.select_related(
+                "source_memo__case", "source_memo__administration"
+            ).prefetch_related(
+                "source_memo__signatories", "source_memo__sections", "source_memo__attachments"
+            ),
+        ),
+    ]
+    return (
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("case")
+        .prefetch_related(*memo_related)
+    )
+
+
+@dataclass(frozen=True)
+class DocumentSource:
+    """HTML ready for the renderer, the uploaded PDFs it splices in, and its content hash."""
+
+    kind: str
+    title: str
+    html: str
+    inserts: list[dict]
+    content_hash: str
+
+
+CONTEXT_COMMON = {"confidential_text": CONFIDENTIAL_TEXT, "contact_text": CONFIDENTIAL_CONTACT_TEXT}
+
+
+def _inserts(memos: list[MemoView]) -> list[dict]:
+    result = []
+    for memo in memos:
+        for part in memo.attachments:
+            if part.memo is None:
+                result.append(
+                    {
+                        "anchor": part.anchor,
+                        "sha256": part.sha256,
+                        "name": part.storage_name,
+                        "pages": part.pages,
+                        "title": part.title,
+                    }
+                )
+            else:
+                result.extend(_inserts([part.memo]))
+    return result
+
+
+def _hash(kind: str, html: str, inserts: list[dict]) -> str:
+    digest = hashlib.sha256()
+    for piece in (RENDERER_VERSION, kind, html, *(i["sha256"] for i in inserts)):
+        digest.update(piece.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def memo_html(memo: Memo, *, asset_base: str = "", with_attachments: bool = False) -> str:
+    view = memo_view(memo)
+    if not with_attachments:
+        view.attachments = []
+    return render_to_string(
+        "reports/print/memo.html",
+        {
+            **CONTEXT_COMMON,
+            "memo": view,
+            "asset_base": asset_base,
+            "document_title": _memo_title(memo),
+        },
+    )
+
+
+def _memo_title(memo: Memo) -> str:
+    return f"Tjänsteskrivelse {memo.case.dnr} {memo.title}"
+
+
+def memo_source(memo: Memo) -> DocumentSource:
+    html = memo_html(memo)
+    return DocumentSource(
+        kind=RenderKind.MEMO,
+        title=_memo_title(memo),
+        html=html,
+        inserts=[],
+        content_hash=_hash(RenderKind.MEMO, html, []),
+    )
+
+
+def bundle_title(meeting: Meeting, *, internal: bool) -> str:
+    suffix = " (intern version med sekretessärenden)" if internal else ""
+    return f"{meeting.committee.name} {long_date(meeting.date)}, kallelse och handlingar{suffix}"
+
+
+def bundle_html(meeting: Meeting, *, internal: bool, asset_base: str = "") -> tuple[str, list]:
+    view = bundle_view(meeting, bundle_items(meeting), internal=internal)
+    inserts = _inserts([item.memo for item in view.items if item.memo])
+    html = render_to_string(
+        "reports/print/bundle.html",
+        {
+            **CONTEXT_COMMON,
+            "bundle": view,
+            "asset_base": asset_base,
+            "document_title": bundle_title(meeting, internal=internal),
+        },
+    )
+    return html, inserts
+
+
+def bundle_source(meeting: Meeting, *, internal: bool) -> DocumentSource:
+    kind = RenderKind.BUNDLE_INTERNAL if internal else RenderKind.BUNDLE_PUBLIC
+    html, inserts = bundle_html(meeting, internal=internal)
+    return DocumentSource(
+        kind=kind,
+        title=bundle_title(meeting, internal=internal),
+        html=html,
+        inserts=inserts,
+        content_hash=_hash(kind, html, inserts),
+    )
+
+
+def static_dir():
+    """Where the print stylesheet and fonts live (relative URLs in the HTML resolve here)."""
+    return settings.BASE_DIR / "static"
