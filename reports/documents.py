@@ -254,10 +254,10 @@ def _hash(kind: str, html: str, inserts: list[dict]) -> str:
     return digest.hexdigest()
 
 
-def memo_html(memo: Memo, *, asset_base: str = "", with_attachments: bool = False) -> str:
+def memo_html(memo: Memo, *, asset_base: str = "", preview_back_url: str = "") -> str:
+    """The memo alone (its enclosures are printed in the meeting bundle)."""
     view = memo_view(memo)
-    if not with_attachments:
-        view.attachments = []
+    view.attachments = []
     return render_to_string(
         "reports/print/memo.html",
         {
@@ -265,6 +265,7 @@ def memo_html(memo: Memo, *, asset_base: str = "", with_attachments: bool = Fals
             "memo": view,
             "asset_base": asset_base,
             "document_title": _memo_title(memo),
+            "preview_back_url": preview_back_url,
         },
     )
 
@@ -289,7 +290,9 @@ def bundle_title(meeting: Meeting, *, internal: bool) -> str:
     return f"{meeting.committee.name} {long_date(meeting.date)}, kallelse och handlingar{suffix}"
 
 
-def bundle_html(meeting: Meeting, *, internal: bool, asset_base: str = "") -> tuple[str, list]:
+def bundle_html(
+    meeting: Meeting, *, internal: bool, asset_base: str = "", preview_back_url: str = ""
+) -> tuple[str, list]:
     view = bundle_view(meeting, bundle_items(meeting), internal=internal)
     inserts = _inserts([item.memo for item in view.items if item.memo])
     html = render_to_string(
@@ -299,6 +302,7 @@ def bundle_html(meeting: Meeting, *, internal: bool, asset_base: str = "") -> tu
             "bundle": view,
             "asset_base": asset_base,
             "document_title": bundle_title(meeting, internal=internal),
+            "preview_back_url": preview_back_url,
         },
     )
     return html, inserts

@@ -27,6 +27,30 @@ class NavItem:
 NAV_ITEMS: list[NavItem] = [
     NavItem("Start", "start", permissions.can_read_committee_papers, "Din startsida."),
     NavItem(
+        "Läsrum",
+        "reports:reading_room",
+        permissions.can_read_committee_papers,
+        "Kallelser och handlingar som har skickats till nämnden, som PDF.",
+    ),
+    NavItem(
+        "Ärenden",
+        "reports:case_list",
+        permissions.can_register_case,
+        "Registrera ärenden och få diarienummer.",
+    ),
+    NavItem(
+        "Tjänsteskrivelser",
+        "reports:memo_list",
+        permissions.can_view_drafts,
+        "Skriv, granska, godkänn och skicka tjänsteskrivelser.",
+    ),
+    NavItem(
+        "Sammanträden",
+        "reports:meeting_list",
+        permissions.can_view_drafts,
+        "Ärendelistor, kallelser, protokollsutdrag och återrapportering.",
+    ),
+    NavItem(
         "Verksamhetsmått",
         "metrics:index",
         permissions.can_view_metrics,

@@ -12,5 +12,6 @@ urlpatterns = [
     path("system/", views.system_status, name="system_status"),
     path("system/kontroll/<int:pk>/", views.worker_check, name="worker_check"),
     path("verksamhetsmatt/", include("metrics.urls")),
+    path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,75 @@
+from django.urls import path
+
+from reports.views import meetings, memos
+
+app_name = "reports"
+
+urlpatterns = [
+    path("arenden/", memos.case_list, name="case_list"),
+    path("arenden/<int:pk>/", memos.case_detail, name="case_detail"),
+    path("arenden/<int:pk>/tjansteskrivelse/", memos.memo_create, name="memo_create"),
+    path("tjansteskrivelser/", memos.memo_list, name="memo_list"),
+    path("tjansteskrivelser/<int:pk>/", memos.memo_detail, name="memo_detail"),
+    path("tjansteskrivelser/<int:pk>/spara/", memos.memo_save, name="memo_save"),
+    path("tjansteskrivelser/<int:pk>/forhandsgranska/", memos.memo_preview, name="memo_preview"),
+    path("tjansteskrivelser/<int:pk>/pdf/", meetings.memo_render, name="memo_render"),
+    path(
+        "tjansteskrivelser/<int:pk>/steg/<slug:action>/",
+        memos.memo_transition,
+        name="memo_transition",
+    ),
+    path("tjansteskrivelser/<int:pk>/undertecknare/", memos.signatory_add, name="signatory_add"),
+    path(
+        "tjansteskrivelser/<int:pk>/undertecknare/<int:sid>/<slug:action>/",
+        memos.signatory_change,
+        name="signatory_change",
+    ),
+    path(
+        "tjansteskrivelser/<int:pk>/handlingar/", memos.attachment_upload, name="attachment_upload"
+    ),
+    path(
+        "tjansteskrivelser/<int:pk>/handlingar/i-systemet/",
+        memos.attachment_link,
+        name="attachment_link",
+    ),
+    path(
+        "tjansteskrivelser/<int:pk>/handlingar/<int:aid>/<slug:action>/",
+        memos.attachment_change,
+        name="attachment_change",
+    ),
+    path("tjansteskrivelser/<int:pk>/avsnitt/", memos.section_add, name="section_add"),
+    path(
+        "tjansteskrivelser/<int:pk>/avsnitt/<int:sid>/ta-bort/",
+        memos.section_remove,
+        name="section_remove",
+    ),
+    path("sammantraden/", meetings.meeting_list, name="meeting_list"),
+    path("sammantraden/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
+    path("sammantraden/<int:pk>/punkter/", meetings.item_add, name="item_add"),
+    path(
+        "sammantraden/<int:pk>/punkter/<int:iid>/<slug:action>/",
+        meetings.item_change,
+        name="item_change",
+    ),
+    path(
+        "sammantraden/<int:pk>/punkter/<int:iid>/protokoll",
+        meetings.decision_record,
+        name="decision_record",
+    ),
+    path("sammantraden/<int:pk>/skicka/", meetings.meeting_send, name="meeting_send"),
+    path(
+        "sammantraden/<int:pk>/forhandsgranska/",
+        meetings.meeting_preview,
+        name="meeting_preview",
+    ),
+    path(
+        "sammantraden/<int:pk>/pdf/<slug:variant>/",
+        meetings.meeting_render,
+        name="meeting_render",
+    ),
+    path("pdf/<int:pk>/", meetings.render_status, name="render_status"),
+    path("pdf/<int:pk>/fil/", meetings.render_file, name="render_file"),
+    path("pdf/<int:pk>/forsok-igen/", meetings.render_retry, name="render_retry"),
+    path("lasrum/", meetings.reading_room, name="reading_room"),
+    path("aterrapportering/", meetings.report_back_list, name="report_back"),
+]

@@ -1,0 +1,406 @@
+"""Sammanträden (ärendelista, sending, protokollsutdrag), the reading room, återrapportering
+and the rendered PDFs (status polled with htmx, download, retry)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from reports import documents, services
+from reports.forms import AgendaItemForm, DecisionForm, MeetingForm, ReportBackForm
+from reports.models import (
+    AgendaItem,
+    Decision,
+    Meeting,
+    MemoState,
+    RenderedDocument,
+    RenderKind,
+    RenderStatus,
+)
+from reports.views.memos import _committee
+from solna_sn import permissions
+from solna_sn.views import permission_required
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(permissions.can_view_drafts)
+def meeting_list(request):
+    committee = _committee()
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST":
+        if not permissions.can_manage_meetings(request.user):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                meeting = services.meeting_create(
+                    committee=committee, by=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                messages.success(
+                    request, "Sammanträdet är skapat. Lägg till ärenden på ärendelistan."
+                )
+                return redirect("reports:meeting_detail", pk=meeting.pk)
+    meetings = Meeting.objects.filter(committee=committee).prefetch_related("items")
+    today = timezone.localdate()
+    return render(
+        request,
+        "reports/meeting_list.html",
+        {
+            "form": form,
+            "upcoming": sorted((m for m in meetings if m.date >= today), key=lambda m: m.date),
+            "past": [m for m in meetings if m.date < today],
+            "can_manage": permissions.can_manage_meetings(request.user),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _meeting(pk) -> Meeting:
+    return get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
+
+
+def _meeting_page(request, meeting, *, status=200, **extra):
+    items = list(
+        meeting.items.select_related("case", "memo", "decision").prefetch_related(
+            Prefetch("case__memos")
+        )
+    )
+    for item in items:
+        memos = sorted(item.case.memos.all(), key=lambda m: -m.revision) if item.case else []
+        item.latest_memo = memos[0] if memos else None
+    bound_forms = extra.pop("decision_forms", {})
+    for item in items:
+        decision = getattr(item, "decision", None) if hasattr(item, "decision") else None
+        item.decision_form = bound_forms.get(item.pk) or DecisionForm(
+            prefix=f"beslut-{item.pk}",
+            initial={
+                "paragraph": decision.paragraph,
+                "text": decision.text,
+                "report_back_required": decision.report_back_required,
+                "report_back_due": decision.report_back_due,
+            }
+            if decision
+            else {"text": item.memo.decision_proposal if item.memo else ""},
+        )
+    renders = {r.kind: r for r in meeting.renders.order_by("requested_at")}
+    today = timezone.localdate()
+    context = {
+        "meeting": meeting,
+        "items": items,
+        "item_form": AgendaItemForm(committee=meeting.committee),
+        "problems": services.meeting_problems(meeting) if not meeting.is_sent else [],
+        "can_manage": permissions.can_manage_meetings(request.user),
+        "can_send": permissions.can_send_to_committee(request.user),
+        "can_record": permissions.can_record_minutes(request.user)
+        and meeting.is_sent
+        and meeting.date <= today,
+        "public_render": renders.get(RenderKind.BUNDLE_PUBLIC),
+        "internal_render": renders.get(RenderKind.BUNDLE_INTERNAL),
+        **extra,
+    }
+    return render(request, "reports/meeting_detail.html", context, status=status)
+
+
+@require_GET
+@permission_required(permissions.can_view_drafts)
+def meeting_detail(request, pk):
+    return _meeting_page(request, _meeting(pk))
+
+
+@require_POST
+@permission_required(permissions.can_manage_meetings)
+def item_add(request, pk):
+    meeting = _meeting(pk)
+    form = AgendaItemForm(request.POST, committee=meeting.committee)
+    if form.is_valid():
+        try:
+            item = services.agenda_item_add(meeting=meeting, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        except services.StateError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Ärende {item.label} är tillagt på ärendelistan.")
+            return redirect(reverse("reports:meeting_detail", args=[pk]) + "#arendelista")
+    return _meeting_page(request, meeting, status=400, item_form=form)
+
+
+@require_POST
+@permission_required(permissions.can_manage_meetings)
+def item_change(request, pk, iid, action):
+    item = get_object_or_404(AgendaItem, pk=iid, meeting_id=pk)
+    try:
+        if action == "ta-bort":
+            services.agenda_item_remove(item=item, by=request.user)
+            messages.success(request, f"Ärende {item.label} är borttaget från ärendelistan.")
+        elif action in ("upp", "ner"):
+            services.agenda_item_move(
+                item=item, direction=-1 if action == "upp" else 1, by=request.user
+            )
+        else:
+            raise PermissionDenied
+    except services.StateError as error:
+        messages.error(request, str(error))
+    return redirect(reverse("reports:meeting_detail", args=[pk]) + "#arendelista")
+
+
+@require_POST
+@permission_required(permissions.can_send_to_committee)
+def meeting_send(request, pk):
+    meeting = _meeting(pk)
+    try:
+        services.meeting_send(meeting=meeting, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    except services.StateError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            "Kallelsen och handlingarna är skickade till nämnden. PDF:erna framställs nu.",
+        )
+    return redirect("reports:meeting_detail", pk=pk)
+
+
+@require_GET
+@permission_required(permissions.can_view_internal_papers)
+def meeting_preview(request, pk):
+    meeting = _meeting(pk)
+    internal = request.GET.get("variant") != "offentlig"
+    html, _ = documents.bundle_html(
+        meeting,
+        internal=internal,
+        asset_base=static(""),
+        preview_back_url=reverse("reports:meeting_detail", args=[pk]),
+    )
+    return HttpResponse(html)
+
+
+@require_POST
+@permission_required(permissions.can_view_internal_papers)
+def meeting_render(request, pk, variant):
+    meeting = _meeting(pk)
+    if variant not in ("offentlig", "intern"):
+        raise Http404
+    kind = RenderKind.BUNDLE_INTERNAL if variant == "intern" else RenderKind.BUNDLE_PUBLIC
+    document = services.render_request(kind=kind, meeting=meeting)
+    return _render_response(request, document, reverse("reports:meeting_detail", args=[pk]))
+
+
+@require_POST
+@permission_required(permissions.can_view_drafts)
+def memo_render(request, pk):
+    from reports.views.memos import _memo
+
+    memo = _memo(pk)
+    document = services.render_request(kind=RenderKind.MEMO, memo=memo)
+    return _render_response(request, document, reverse("reports:memo_detail", args=[pk]))
+
+
+def _render_response(request, document, back_url):
+    if request.htmx:
+        return render(request, "reports/_render_status.html", {"document": document})
+    if document.status == RenderStatus.DONE:
+        messages.info(request, "PDF:en finns redan för det här innehållet.")
+    else:
+        messages.info(request, "PDF:en framställs av bakgrundsarbetaren.")
+    return redirect(back_url)
+
+
+def _can_read(user, document: RenderedDocument) -> bool:
+    """Nämndledamöter read only what has been sent to the nämnd, never internal variants."""
+    if permissions.can_view_internal_papers(user):
+        return True
+    if not permissions.can_read_committee_papers(user):
+        return False
+    if document.kind == RenderKind.MEMO:
+        return (
+            document.memo.state == MemoState.SENT
+            and not document.memo.agenda_items.filter(confidential=True).exists()
+        )
+    if document.kind == RenderKind.BUNDLE_PUBLIC:
+        return document.meeting.is_sent
+    return False
+
+
+def _document(request, pk) -> RenderedDocument:
+    document = get_object_or_404(RenderedDocument.objects.select_related("memo", "meeting"), pk=pk)
+    if not _can_read(request.user, document):
+        raise PermissionDenied
+    return document
+
+
+@require_GET
+@permission_required(permissions.can_read_committee_papers)
+def render_status(request, pk):
+    return render(request, "reports/_render_status.html", {"document": _document(request, pk)})
+
+
+@require_GET
+@permission_required(permissions.can_read_committee_papers)
+def render_file(request, pk):
+    document = _document(request, pk)
+    if document.status != RenderStatus.DONE:
+        raise Http404("PDF:en är inte klar.")
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type="application/pdf",
+        as_attachment=request.GET.get("ladda-ner") == "1",
+        filename=document.filename,
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@require_POST
+@permission_required(permissions.can_view_internal_papers)
+def render_retry(request, pk):
+    document = _document(request, pk)
+    try:
+        document = services.render_retry(document=document, by=request.user)
+    except services.StateError as error:
+        if not request.htmx:
+            messages.error(request, str(error))
+    if request.htmx:
+        return render(request, "reports/_render_status.html", {"document": document})
+    return redirect(request.POST.get("next") or "reports:reading_room")
+
+
+@require_GET
+@permission_required(permissions.can_read_committee_papers)
+def reading_room(request):
+    """Nämnd members: meetings sent to the nämnd, with their PDFs."""
+    internal = permissions.can_view_internal_papers(request.user)
+    meetings = (
+        Meeting.objects.filter(sent_at__isnull=False)
+        .select_related("committee")
+        .prefetch_related(
+            Prefetch(
+                "items",
+                queryset=AgendaItem.objects.select_related("memo", "case").prefetch_related(
+                    Prefetch(
+                        "memo__renders",
+                        queryset=RenderedDocument.objects.filter(status=RenderStatus.DONE),
+                    )
+                ),
+            ),
+            Prefetch(
+                "renders",
+                queryset=RenderedDocument.objects.filter(status=RenderStatus.DONE).order_by(
+                    "-finished_at"
+                ),
+            ),
+        )
+    )
+    today = timezone.localdate()
+    rows = []
+    for meeting in meetings:
+        bundles = {}
+        for document in meeting.renders.all():
+            bundles.setdefault(document.kind, document)
+        items = []
+        for item in meeting.items.all():
+            memo_pdf = None
+            if item.memo and not item.confidential:
+                done = [r for r in item.memo.renders.all() if r.kind == RenderKind.MEMO]
+                memo_pdf = max(done, key=lambda r: r.finished_at) if done else None
+            items.append((item, memo_pdf))
+        rows.append(
+            {
+                "meeting": meeting,
+                "public": bundles.get(RenderKind.BUNDLE_PUBLIC),
+                "internal": bundles.get(RenderKind.BUNDLE_INTERNAL) if internal else None,
+                "items": items,
+            }
+        )
+    return render(
+        request,
+        "reports/reading_room.html",
+        {
+            "upcoming": sorted(
+                (r for r in rows if r["meeting"].date >= today), key=lambda r: r["meeting"].date
+            ),
+            "past": [r for r in rows if r["meeting"].date < today],
+        },
+    )
+
+
+@require_POST
+@permission_required(permissions.can_record_minutes)
+def decision_record(request, pk, iid):
+    item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=iid, meeting_id=pk)
+    form = DecisionForm(request.POST, prefix=f"beslut-{item.pk}")
+    if form.is_valid():
+        try:
+            services.decision_record(item=item, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        except services.StateError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Beslutet för ärende {item.label} är protokollfört.")
+            return redirect(reverse("reports:meeting_detail", args=[pk]) + f"#punkt-{item.pk}")
+    return _meeting_page(request, item.meeting, status=400, decision_forms={item.pk: form})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(permissions.can_view_drafts)
+def report_back_list(request):
+    pending = (
+        Decision.objects.filter(report_back_required=True, reported_back_on__isnull=True)
+        .select_related("meeting", "item__case")
+        .order_by("report_back_due", "meeting__date")
+    )
+    done = (
+        Decision.objects.filter(reported_back_on__isnull=False)
+        .select_related("meeting", "item__case")
+        .order_by("-reported_back_on")[:50]
+    )
+    forms = {}
+    if request.method == "POST":
+        if not permissions.can_record_minutes(request.user):
+            raise PermissionDenied
+        decision = get_object_or_404(Decision, pk=request.POST.get("decision"))
+        form = ReportBackForm(request.POST, prefix=f"ater-{decision.pk}")
+        if form.is_valid():
+            try:
+                services.decision_report_back(
+                    decision=decision, by=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                form.add_service_errors(error)
+            except services.StateError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request, f"§ {decision.paragraph} är markerad som återrapporterad."
+                )
+                return redirect("reports:report_back")
+        forms[decision.pk] = form
+    rows = [
+        (
+            d,
+            forms.get(d.pk)
+            or ReportBackForm(prefix=f"ater-{d.pk}", initial={"on": timezone.localdate()}),
+        )
+        for d in pending
+    ]
+    return render(
+        request,
+        "reports/report_back.html",
+        {
+            "rows": rows,
+            "done": done,
+            "today": timezone.localdate(),
+            "can_record": permissions.can_record_minutes(request.user),
+        },
+        status=400 if forms else 200,
+    )

@@ -1,0 +1,446 @@
+"""Ärenden and tjänsteskrivelser: register, write (autosave with optimistic locking),
+preview, attachments, signatories, and the Utkast → Skickad workflow."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from reports import documents, services
+from reports.forms import (
+    AttachmentLinkForm,
+    AttachmentUploadForm,
+    CaseRegisterForm,
+    MemoForm,
+    ReasonForm,
+    SignatoryForm,
+)
+from reports.models import (
+    Case,
+    Memo,
+    MemoAttachment,
+    MemoSection,
+    MemoSignatory,
+    MemoState,
+    RenderKind,
+)
+from solna_sn import permissions
+from solna_sn.models import Committee, Unit
+from solna_sn.views import permission_required
+
+
+def _committee() -> Committee:
+    committee = Committee.objects.order_by("pk").first()
+    if committee is None:
+        raise PermissionDenied
+    return committee
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(permissions.can_register_case)
+def case_list(request):
+    committee = _committee()
+    units = Unit.objects.filter(administration__committee=committee)
+    form = CaseRegisterForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_register(
+                committee=committee,
+                title=form.cleaned_data["title"],
+                unit=form.cleaned_data["unit"],
+                dnr=form.cleaned_data["dnr"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"Ärendet är registrerat med diarienummer {case.dnr}.")
+            return redirect("reports:case_detail", pk=case.pk)
+    query = (request.GET.get("q") or "").strip()
+    cases = Case.objects.filter(committee=committee).select_related("unit")
+    if query:
+        cases = cases.filter(title__icontains=query) | cases.filter(dnr__icontains=query)
+    return render(
+        request,
+        "reports/case_list.html",
+        {"form": form, "cases": cases[:200], "query": query, "committee": committee},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_GET
+@permission_required(permissions.can_view_drafts)
+def case_detail(request, pk):
+    case = get_object_or_404(Case.objects.select_related("committee", "unit"), pk=pk)
+    memos = case.memos.select_related("unit").order_by("-revision")
+    items = case.agenda_items.select_related("meeting", "decision").order_by("-meeting__date")
+    can_write = (
+        permissions.can_write_memo(request.user, case.unit)
+        if case.unit
+        else (
+            (permissions.is_staff_member(request.user) and request.user.units.exists())
+            or permissions.can_review_memo(request.user)
+        )
+    )
+    return render(
+        request,
+        "reports/case_detail.html",
+        {"case": case, "memos": memos, "items": items, "can_write": can_write},
+    )
+
+
+@require_POST
+@permission_required(permissions.can_view_drafts)
+def memo_create(request, pk):
+    case = get_object_or_404(Case, pk=pk)
+    try:
+        memo = services.memo_create(case=case, by=request.user)
+    except services.StateError as error:
+        messages.error(request, str(error))
+        return redirect("reports:case_detail", pk=case.pk)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("reports:case_detail", pk=case.pk)
+    messages.success(request, "Tjänsteskrivelsen är skapad. Texten sparas automatiskt.")
+    return redirect("reports:memo_detail", pk=memo.pk)
+
+
+@require_GET
+@permission_required(permissions.can_view_drafts)
+def memo_list(request):
+    memos = (
+        Memo.objects.select_related("case", "unit")
+        .filter(next_revision__isnull=True)
+        .order_by("-updated_at")
+    )
+    groups = [
+        (state.label, [m for m in memos if m.state == state])
+        for state in (MemoState.DRAFT, MemoState.REVIEW, MemoState.APPROVED, MemoState.SENT)
+    ]
+    return render(request, "reports/memo_list.html", {"groups": groups})
+
+
+def _memo(pk) -> Memo:
+    return get_object_or_404(
+        Memo.objects.select_related(
+            "case__committee", "unit", "administration", "previous"
+        ).prefetch_related(
+            "signatories",
+            "sections",
+            Prefetch("attachments", queryset=MemoAttachment.objects.select_related("source_memo")),
+        ),
+        pk=pk,
+    )
+
+
+def _memo_page(request, memo, *, form=None, status=200, **extra):
+    editable = memo.state == MemoState.DRAFT and permissions.can_write_memo(request.user, memo.unit)
+    if form is None:
+        form = MemoForm(initial=MemoForm.initial_for(memo), memo=memo)
+    renders = {r.kind: r for r in memo.renders.order_by("-requested_at")}
+    context = {
+        "memo": memo,
+        "form": form,
+        "editable": editable,
+        "signatory_form": SignatoryForm(),
+        "upload_form": AttachmentUploadForm(),
+        "link_form": AttachmentLinkForm(memo=memo),
+        "reason_form": ReasonForm(),
+        "problems": services.memo_problems(memo) if memo.state == MemoState.DRAFT else {},
+        "can_write": permissions.can_write_memo(request.user, memo.unit),
+        "can_review": permissions.can_review_memo(request.user),
+        "can_send": permissions.can_send_to_committee(request.user),
+        "render": renders.get(RenderKind.MEMO),
+        "revisions": Memo.objects.filter(case=memo.case).order_by("-revision"),
+        "max_upload_mb": services.settings.MEMO_ATTACHMENT_MAX_BYTES // (1024 * 1024),
+        **extra,
+    }
+    return render(request, "reports/memo_detail.html", context, status=status)
+
+
+@require_GET
+@permission_required(permissions.can_view_drafts)
+def memo_detail(request, pk):
+    return _memo_page(request, _memo(pk))
+
+
+def _save_data(form: MemoForm) -> dict:
+    data = {
+        name: form.cleaned_data.get(name)
+        for name in ("title", "date", "decision_proposal", "summary", "dispatch_to")
+    }
+    data["dispatch_bulleted"] = form.cleaned_data.get("dispatch_bulleted", False)
+    for _section, heading, body in form.section_fields:
+        data[heading] = form.cleaned_data.get(heading, "")
+        data[body] = form.cleaned_data.get(body, "")
+    return data
+
+
+@require_POST
+@permission_required(permissions.can_view_drafts)
+def memo_save(request, pk):
+    """Autosave (htmx, answers with the status line) and the plain Spara button."""
+    memo = _memo(pk)
+    form = MemoForm(request.POST, memo=memo)
+    partial = "reports/memo_detail.html#save-status"
+    conflict = None
+    saved = False
+    if form.is_valid():
+        version = form.cleaned_data["version"]
+        overwrite = request.POST.get("overwrite_version", "")
+        if overwrite.isdigit():
+            version = int(overwrite)  # the user chose to replace the newer text with theirs
+        try:
+            memo = services.memo_save(
+                memo=memo, version=version, data=_save_data(form), by=request.user
+            )
+            saved = True
+        except services.StaleEditError as error:
+            fresh = Memo.objects.get(pk=memo.pk)
+            conflict = _conflict_rows(form, error.current, fresh)
+        except services.StateError as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            form.add_service_errors(error)
+    if request.htmx:
+        response = render(
+            request,
+            partial,
+            {
+                "memo": memo,
+                "form": form,
+                "saved": saved,
+                "conflict": conflict,
+                "saved_at": timezone.localtime(),
+            },
+        )
+        return response
+    if saved:
+        messages.success(request, "Tjänsteskrivelsen är sparad.")
+        return redirect("reports:memo_detail", pk=memo.pk)
+    return _memo_page(
+        request, _memo(pk), form=form, status=409 if conflict else 400, conflict=conflict
+    )
+
+
+def _conflict_rows(form, current: dict, fresh: Memo) -> dict:
+    labels = {name: field.label for name, field in form.fields.items()}
+    rows = []
+    for name, stored in current.items():
+        if name in ("dispatch_bulleted",):
+            continue
+        mine = form.cleaned_data.get(name)
+        mine_text = mine.isoformat() if hasattr(mine, "isoformat") else (mine or "")
+        if (stored or "") != mine_text:
+            rows.append({"label": labels.get(name, name), "stored": stored, "mine": mine_text})
+    return {"rows": rows, "version": fresh.version, "updated_at": fresh.updated_at}
+
+
+@require_GET
+@permission_required(permissions.can_view_drafts)
+def memo_preview(request, pk):
+    """Exactly the HTML the PDF is made from, with the stylesheet from STATIC_URL."""
+    memo = _memo(pk)
+    html = documents.memo_html(
+        memo, asset_base=static(""), preview_back_url=reverse("reports:memo_detail", args=[memo.pk])
+    )
+    return HttpResponse(html)
+
+
+def _memo_action(request, pk, action):
+    memo = _memo(pk)
+    try:
+        action(memo)
+    except services.StateError as error:
+        messages.error(request, str(error))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("reports:memo_detail", pk=memo.pk)
+
+
+@require_POST
+@permission_required(permissions.can_view_drafts)
+def memo_transition(request, pk, action):
+    user = request.user
+    reason = request.POST.get("reason", "")
+    steps = {
+        "granskning": (
+            lambda m: services.memo_submit(memo=m, by=user),
+            "Tjänsteskrivelsen är skickad till granskning.",
+        ),
+        "aterfor": (
+            lambda m: services.memo_return(memo=m, by=user, comment=reason),
+            "Tjänsteskrivelsen är återförd till utkast.",
+        ),
+        "godkann": (
+            lambda m: services.memo_approve(memo=m, by=user),
+            "Tjänsteskrivelsen är godkänd.",
+        ),
+        "skicka": (
+            lambda m: services.memo_send(memo=m, by=user),
+            "Tjänsteskrivelsen är skickad till nämnden och låst. PDF:en framställs.",
+        ),
+    }
+    if action == "ny-revision":
+        memo = _memo(pk)
+        try:
+            new = services.memo_new_revision(memo=memo, by=user, reason=reason)
+        except (services.StateError, ValidationError) as error:
+            text = (
+                str(error) if isinstance(error, services.StateError) else " ".join(error.messages)
+            )
+            messages.error(request, text)
+            return redirect("reports:memo_detail", pk=memo.pk)
+        messages.success(
+            request,
+            f"Revision {new.revision} är skapad som utkast. Den skickade versionen finns kvar.",
+        )
+        return redirect("reports:memo_detail", pk=new.pk)
+    if action not in steps:
+        raise PermissionDenied
+    run, success = steps[action]
+
+    def step(memo):
+        run(memo)
+        messages.success(request, success)
+
+    return _memo_action(request, pk, step)
+
+
+@require_POST
+@permission_required(permissions.can_view_drafts)
+def signatory_add(request, pk):
+    memo = _memo(pk)
+    form = SignatoryForm(request.POST)
+    if form.is_valid():
+        try:
+            services.memo_signatory_add(
+                memo=memo,
+                by=request.user,
+                user=form.cleaned_data["user"],
+                name=form.cleaned_data["name"],
+                title=form.cleaned_data["title"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        except services.StateError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Undertecknaren är tillagd.")
+            return redirect(reverse("reports:memo_detail", args=[memo.pk]) + "#undertecknare")
+    return _memo_page(request, memo, status=400, signatory_form=form)
+
+
+@require_POST
+@permission_required(permissions.can_view_drafts)
+def signatory_change(request, pk, sid, action):
+    signatory = get_object_or_404(MemoSignatory, pk=sid, memo_id=pk)
+
+    def step(memo):
+        if action == "ta-bort":
+            services.memo_signatory_remove(signatory=signatory, by=request.user)
+            messages.success(request, f"{signatory.name} är borttagen som undertecknare.")
+        elif action in ("upp", "ner"):
+            services.memo_signatory_move(
+                signatory=signatory, direction=-1 if action == "upp" else 1, by=request.user
+            )
+        else:
+            raise PermissionDenied
+
+    _memo_action(request, pk, step)
+    return redirect(reverse("reports:memo_detail", args=[pk]) + "#undertecknare")
+
+
+@require_POST
+@permission_required(permissions.can_view_drafts)
+def attachment_upload(request, pk):
+    memo = _memo(pk)
+    form = AttachmentUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.memo_attachment_upload(
+                memo=memo,
+                title=form.cleaned_data["title"],
+                upload=form.cleaned_data["file"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        except services.StateError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Handlingen är uppladdad.")
+            return redirect(reverse("reports:memo_detail", args=[memo.pk]) + "#handlingar")
+    return _memo_page(request, memo, status=400, upload_form=form)
+
+
+@require_POST
+@permission_required(permissions.can_view_drafts)
+def attachment_link(request, pk):
+    memo = _memo(pk)
+    form = AttachmentLinkForm(request.POST, memo=memo)
+    if form.is_valid():
+        try:
+            services.memo_attachment_link(
+                memo=memo, source=form.cleaned_data["source"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        except services.StateError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Tjänsteskrivelsen är bifogad.")
+            return redirect(reverse("reports:memo_detail", args=[memo.pk]) + "#handlingar")
+    return _memo_page(request, memo, status=400, link_form=form)
+
+
+@require_POST
+@permission_required(permissions.can_view_drafts)
+def attachment_change(request, pk, aid, action):
+    attachment = get_object_or_404(MemoAttachment, pk=aid, memo_id=pk)
+
+    def step(memo):
+        if action == "ta-bort":
+            services.memo_attachment_remove(attachment=attachment, by=request.user)
+            messages.success(request, f"”{attachment.title}” är borttagen från handlingarna.")
+        elif action in ("upp", "ner"):
+            services.memo_attachment_move(
+                attachment=attachment, direction=-1 if action == "upp" else 1, by=request.user
+            )
+        else:
+            raise PermissionDenied
+
+    _memo_action(request, pk, step)
+    return redirect(reverse("reports:memo_detail", args=[pk]) + "#handlingar")
+
+
+@require_POST
+@permission_required(permissions.can_view_drafts)
+def section_add(request, pk):
+    def step(memo):
+        services.memo_section_add(
+            memo=memo, by=request.user, heading=request.POST.get("heading", "")
+        )
+        messages.success(request, "Ett nytt avsnitt är tillagt efter underskrifterna.")
+
+    _memo_action(request, pk, step)
+    return redirect(reverse("reports:memo_detail", args=[pk]) + "#avsnitt")
+
+
+@require_POST
+@permission_required(permissions.can_view_drafts)
+def section_remove(request, pk, sid):
+    section = get_object_or_404(MemoSection, pk=sid, memo_id=pk)
+
+    def step(memo):
+        services.memo_section_remove(section=section, by=request.user)
+        messages.success(request, f"Avsnittet ”{section.heading or 'utan rubrik'}” är borttaget.")
+
+    _memo_action(request, pk, step)
+    return redirect(reverse("reports:memo_detail", args=[pk]) + "#avsnitt")
