@@ -8,16 +8,19 @@ HOST="${HOST:-127.0.0.1}"
 export DJANGO_ENV="${DJANGO_ENV:-development}"
 unset DATABASE_URL REDIS_URL CELERY_BROKER_URL
 
-# WeasyPrint (the PDFs) needs Pango from the system.
-if ! { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -q libpangoft2-1.0; then
+# WeasyPrint (the PDFs) needs Pango from the system, and HarfBuzz's subsetter for speed.
+libs="$({ ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } || true)"
+if ! grep -q libpangoft2-1.0 <<<"$libs" || ! grep -q libharfbuzz-subset <<<"$libs"; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "==> Installerar Pango för PDF-framställningen"
     DEBIAN_FRONTEND=noninteractive apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null
   else
-    echo "PDF-framställningen behöver Pango: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0" >&2
-    exit 1
+    if ! grep -q libpangoft2-1.0 <<<"$libs"; then
+      echo "PDF-framställningen behöver Pango: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0" >&2
+      exit 1
+    fi
   fi
 fi
 scripts/bootstrap.sh
