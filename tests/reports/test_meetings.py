@@ -1,0 +1,209 @@
+"""Sammanträden: ärendelista, sekretess, sending, protokollsutdrag and återrapportering."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from reports import documents, services
+from reports.models import AgendaItem, Decision, MemoState, RenderedDocument, RenderKind
+from tests.reports.conftest import fill
+
+MEETING_DAY = datetime.date(2024, 10, 7)
+
+
+@pytest.fixture
+def meeting(committee, granskare):
+    return services.meeting_create(
+        committee=committee,
+        date=MEETING_DAY,
+        time=datetime.time(18),
+        place="Solna stadshus",
+        by=granskare,
+    )
+
+
+@pytest.fixture
+def secret_case(committee, handlaggare, unit):
+    return services.case_register(
+        committee=committee,
+        title="Individärende Svensson",
+        unit=unit,
+        by=handlaggare,
+        today=datetime.date(2024, 9, 1),
+    )
+
+
+def approve(memo, writer, reviewer):
+    services.memo_submit(memo=memo, by=writer)
+    return services.memo_approve(memo=memo, by=reviewer)
+
+
+def test_meeting_needs_date_time_and_place(committee, granskare):
+    with pytest.raises(ValidationError) as caught:
+        services.meeting_create(committee=committee, date=None, time=None, place=" ", by=granskare)
+    assert set(caught.value.message_dict) == {"date", "time", "place"}
+
+
+def test_only_leadership_builds_meetings(committee, handlaggare):
+    with pytest.raises(PermissionDenied):
+        services.meeting_create(
+            committee=committee, date=MEETING_DAY, time=datetime.time(18), place="X", by=handlaggare
+        )
+
+
+def test_labels_count_on_and_ranges_are_allowed(meeting, granskare, memo):
+    first = services.agenda_item_add(meeting=meeting, case=memo.case, by=granskare)
+    assert (first.label, first.title, first.memo_id) == ("1", memo.title, memo.pk)
+    secret = services.agenda_item_add(
+        meeting=meeting,
+        title="Sekretessärende",
+        label="4 – 5",
+        confidential=True,
+        osl_reference="26 kap. 1 § OSL",
+        by=granskare,
+    )
+    assert secret.label == "4-5"
+    assert services.agenda_item_add(meeting=meeting, title="Övriga frågor", by=granskare).label == "6"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"title": "X", "label": "5-4"}, "label"),
+        ({"title": "X", "label": "fem"}, "label"),
+        ({"title": "X", "label": "0"}, "label"),
+        ({"title": ""}, "title"),
+        ({"title": "X", "confidential": True}, "osl_reference"),
+    ],
+)
+def test_bad_agenda_items_are_refused(meeting, granskare, kwargs, field):
+    with pytest.raises(ValidationError) as caught:
+        services.agenda_item_add(meeting=meeting, by=granskare, **kwargs)
+    assert field in caught.value.message_dict
+    assert not AgendaItem.objects.exists()
+
+
+def test_a_label_is_used_once(meeting, granskare):
+    services.agenda_item_add(meeting=meeting, title="A", label="3", by=granskare)
+    with pytest.raises(ValidationError) as caught:
+        services.agenda_item_add(meeting=meeting, title="B", label="3", by=granskare)
+    assert caught.value.message_dict["label"] == ["Nummer 3 finns redan på ärendelistan."]
+
+
+def test_sending_needs_every_memo_approved(meeting, granskare, chief, memo, handlaggare):
+    services.agenda_item_add(meeting=meeting, case=memo.case, by=granskare)
+    with pytest.raises(ValidationError) as caught:
+        services.meeting_send(meeting=meeting, by=chief)
+    assert "inte godkänd (status utkast)" in caught.value.messages[0]
+    meeting.refresh_from_db()
+    assert not meeting.is_sent
+
+
+def test_sending_sends_the_memos_and_locks_the_list(
+    django_capture_on_commit_callbacks, meeting, granskare, chief, memo, handlaggare
+):
+    approve(memo, handlaggare, granskare)
+    services.agenda_item_add(meeting=meeting, case=memo.case, by=granskare)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_send(meeting=meeting, by=chief)
+    memo.refresh_from_db()
+    assert memo.state == MemoState.SENT
+    kinds = sorted(RenderedDocument.objects.values_list("kind", flat=True))
+    assert kinds == sorted([RenderKind.MEMO, RenderKind.BUNDLE_PUBLIC, RenderKind.BUNDLE_INTERNAL])
+    with pytest.raises(services.StateError):
+        services.agenda_item_add(meeting=meeting, title="Sent tillagt", by=granskare)
+
+
+def test_public_bundle_withholds_the_secret_item(
+    meeting, granskare, handlaggare, memo, secret_case
+):
+    secret_memo = fill(
+        services.memo_create(case=secret_case, by=handlaggare),
+        handlaggare,
+        summary="Barnet Kalle behöver placering.",
+    )
+    services.agenda_item_add(meeting=meeting, case=memo.case, by=granskare)
+    services.agenda_item_add(
+        meeting=meeting,
+        case=secret_case,
+        label="4-5",
+        confidential=True,
+        osl_reference="26 kap. 1 § OSL",
+        by=granskare,
+    )
+    public, _ = documents.bundle_html(meeting, internal=False)
+    internal, _ = documents.bundle_html(meeting, internal=True)
+    assert "Handlingarna publiceras ej med hänvisning till sekretesskänsligt innehåll." in public
+    assert "prövning enligt offentlighets- och sekretesslagen" in public
+    for secret in ("Barnet Kalle", "Individärende Svensson", secret_case.dnr):
+        assert secret not in public
+        assert secret in internal
+    assert secret_memo.summary in internal
+    assert "Barnahus" in public and "Intern version" in internal and "Intern version" not in public
+
+
+def _add_items(meeting, count, committee, unit, handlaggare, granskare):
+    for n in range(count):
+        case = services.case_register(
+            committee=committee,
+            title=f"Ärende {n}",
+            unit=unit,
+            by=handlaggare,
+            today=datetime.date(2024, 9, 1),
+        )
+        fill(services.memo_create(case=case, by=handlaggare), handlaggare)
+        services.agenda_item_add(meeting=meeting, case=case, by=granskare)
+
+
+def test_bundle_context_costs_a_fixed_number_of_queries(
+    meeting, granskare, handlaggare, committee, unit, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for added in (1, 5):
+        _add_items(meeting, added, committee, unit, handlaggare, granskare)
+        with CaptureQueriesContext(connection) as queries:
+            documents.bundle_html(meeting, internal=True)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]  # 1 item and 6 items
+
+
+def test_minutes_and_report_back(
+    meeting, granskare, chief, memo, handlaggare, django_capture_on_commit_callbacks
+):
+    approve(memo, handlaggare, granskare)
+    item = services.agenda_item_add(meeting=meeting, case=memo.case, by=granskare)
+    other = services.agenda_item_add(meeting=meeting, title="Övriga frågor", by=granskare)
+    services.meeting_send(meeting=meeting, by=chief)
+    with pytest.raises(services.StateError):
+        services.decision_record(
+            item=item, paragraph=78, text="Bifall", report_back_required=False,
+            by=handlaggare, today=MEETING_DAY - datetime.timedelta(days=1),
+        )
+    decision = services.decision_record(
+        item=item,
+        paragraph=78,
+        text="Socialnämnden godkänner överenskommelsen.",
+        report_back_required=True,
+        report_back_due=datetime.date(2025, 3, 1),
+        by=handlaggare,
+        today=MEETING_DAY,
+    )
+    with pytest.raises(ValidationError) as caught:
+        services.decision_record(
+            item=other, paragraph=78, text="Inga", report_back_required=False,
+            by=handlaggare, today=MEETING_DAY,
+        )
+    assert caught.value.message_dict["paragraph"] == ["§ 78 finns redan i protokollet."]
+    assert list(Decision.objects.filter(reported_back_on__isnull=True)) == [decision]
+    with pytest.raises(ValidationError):
+        services.decision_report_back(decision=decision, on=MEETING_DAY, note="", by=handlaggare)
+    services.decision_report_back(
+        decision=decision, on=datetime.date(2025, 2, 3), note="Ärende 5 i februari", by=handlaggare
+    )
+    assert not Decision.objects.filter(reported_back_on__isnull=True).exists()
+    with pytest.raises(services.StateError):
+        services.decision_report_back(decision=decision, on=MEETING_DAY, note="igen", by=handlaggare)
