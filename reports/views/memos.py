@@ -205,6 +205,8 @@ def memo_save(request, pk):
             conflict = _conflict_rows(form, error.current, fresh)
         except services.StateError as error:
             form.add_error(None, str(error))
+            if not request.htmx:
+                messages.error(request, str(error))
         except ValidationError as error:
             form.add_service_errors(error)
     if request.htmx:

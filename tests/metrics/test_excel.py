@@ -78,9 +78,7 @@ def test_export_has_the_report_layout(demo):
     assert rows[0][0] == "Familjehemsvård, antal personer"
     assert list(rows[1][1:]) == HEADER[1:]
     assert rows[2][0] == 2022 and rows[4][0] == 2024
-    aktual = next(
-        i for i, r in enumerate(rows) if r[0] and str(r[0]).startswith("Aktualiseringar")
-    )
+    aktual = next(i for i, r in enumerate(rows) if r[0] and str(r[0]).startswith("Aktualiseringar"))
     assert rows[aktual + 2][:6] == (2024, "-", "-", "-", 0, 2)  # only 2024, "-" before april
     assert rows[aktual + 2][9:] == (None, None, None, None)
 

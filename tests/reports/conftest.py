@@ -25,7 +25,11 @@ def handlaggare(unit):
 @pytest.fixture
 def granskare(unit):
     return UserFactory(
-        username="greta", role=Role.GRANSKARE, title="Stabschef", first_name="Greta", last_name="Sundin"
+        username="greta",
+        role=Role.GRANSKARE,
+        title="Stabschef",
+        first_name="Greta",
+        last_name="Sundin",
     )
 
 

@@ -64,7 +64,9 @@ def test_labels_count_on_and_ranges_are_allowed(meeting, granskare, memo):
         by=granskare,
     )
     assert secret.label == "4-5"
-    assert services.agenda_item_add(meeting=meeting, title="Övriga frågor", by=granskare).label == "6"
+    assert (
+        services.agenda_item_add(meeting=meeting, title="Övriga frågor", by=granskare).label == "6"
+    )
 
 
 @pytest.mark.parametrize(
@@ -180,8 +182,12 @@ def test_minutes_and_report_back(
     services.meeting_send(meeting=meeting, by=chief)
     with pytest.raises(services.StateError):
         services.decision_record(
-            item=item, paragraph=78, text="Bifall", report_back_required=False,
-            by=handlaggare, today=MEETING_DAY - datetime.timedelta(days=1),
+            item=item,
+            paragraph=78,
+            text="Bifall",
+            report_back_required=False,
+            by=handlaggare,
+            today=MEETING_DAY - datetime.timedelta(days=1),
         )
     decision = services.decision_record(
         item=item,
@@ -194,8 +200,12 @@ def test_minutes_and_report_back(
     )
     with pytest.raises(ValidationError) as caught:
         services.decision_record(
-            item=other, paragraph=78, text="Inga", report_back_required=False,
-            by=handlaggare, today=MEETING_DAY,
+            item=other,
+            paragraph=78,
+            text="Inga",
+            report_back_required=False,
+            by=handlaggare,
+            today=MEETING_DAY,
         )
     assert caught.value.message_dict["paragraph"] == ["§ 78 finns redan i protokollet."]
     assert list(Decision.objects.filter(reported_back_on__isnull=True)) == [decision]
@@ -206,4 +216,6 @@ def test_minutes_and_report_back(
     )
     assert not Decision.objects.filter(reported_back_on__isnull=True).exists()
     with pytest.raises(services.StateError):
-        services.decision_report_back(decision=decision, on=MEETING_DAY, note="igen", by=handlaggare)
+        services.decision_report_back(
+            decision=decision, on=MEETING_DAY, note="igen", by=handlaggare
+        )

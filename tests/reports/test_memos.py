@@ -181,7 +181,10 @@ def test_attachments_keep_their_order(memo, handlaggare):
 
 def test_link_another_memo_only_when_approved(memo, handlaggare, granskare, committee, unit):
     other_case = services.case_register(
-        committee=committee, title="Annat", unit=unit, by=handlaggare,
+        committee=committee,
+        title="Annat",
+        unit=unit,
+        by=handlaggare,
         today=datetime.date(2024, 9, 1),
     )
     other = fill(services.memo_create(case=other_case, by=handlaggare), handlaggare)

@@ -56,7 +56,10 @@ def test_memo_pdf_has_the_memo_and_pdf_ua_metadata(memo, handlaggare):
     catalog = reader.trailer["/Root"]
     assert catalog["/Lang"] == "sv"
     assert "/StructTreeRoot" in catalog and catalog["/MarkInfo"]["/Marked"]
-    assert reader.metadata.title == "Tjänsteskrivelse SN/2024:70 Överenskommelse om finansiering av Barnahus Stockholm"
+    assert (
+        reader.metadata.title
+        == "Tjänsteskrivelse SN/2024:70 Överenskommelse om finansiering av Barnahus Stockholm"
+    )
     fonts = {
         font.get_object()["/BaseFont"]
         for page in reader.pages
@@ -140,7 +143,9 @@ def test_a_broken_attachment_fails_the_bundle_with_a_message_and_can_be_retried(
     # Repaired from backup: the same content is retried, now with the attachment spliced in.
     default_storage.delete(attachment.file.name)
     default_storage.save(attachment.file.name, ContentFile(original))
-    assert services.render_request(kind=RenderKind.BUNDLE_INTERNAL, meeting=meeting).pk == document.pk
+    assert (
+        services.render_request(kind=RenderKind.BUNDLE_INTERNAL, meeting=meeting).pk == document.pk
+    )
     services.render_retry(document=document, by=granskare)
     services.render_run(document.pk)
     document.refresh_from_db()
@@ -159,7 +164,7 @@ def test_retry_only_after_failure(memo, handlaggare):
 class _Counter(http.server.BaseHTTPRequestHandler):
     hits = 0
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         type(self).hits += 1
         self.send_response(200)
         self.send_header("Content-Type", "image/png")

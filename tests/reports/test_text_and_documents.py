@@ -59,7 +59,10 @@ def test_memo_view_holds_what_the_template_prints(memo, handlaggare):
     view = memo_view(memo)
     assert view.dnr == "SN/2024:70"
     assert view.administration == "Socialförvaltningen"
-    assert view.signatories == [("Mikael Olofsson", "Förvaltningschef"), ("Emma Ling", "Enhetschef")]
+    assert view.signatories == [
+        ("Mikael Olofsson", "Förvaltningschef"),
+        ("Emma Ling", "Enhetschef"),
+    ]
     assert view.handlingar == ["Tjänsteskrivelse daterad 2024-08-27"]
     assert view.dispatch == ["Ekonomicontroller"]
     assert [b.kind for b in view.summary] == ["paragraph", "bullets"]
