@@ -93,7 +93,8 @@ def pdf_bytes(text: str = "Bilagans text", pages: int = 1) -> bytes:
     body = "".join(
         f'<p style="break-before: page">{text} sida {n}</p>' for n in range(1, pages + 1)
     )
-    html = f'<!DOCTYPE html><html lang="sv"><head><title>Bilaga</title></head><body>{body}</body></html>'
+    head = '<!DOCTYPE html><html lang="sv"><head><title>Bilaga</title></head>'
+    html = f"{head}<body>{body}</body></html>"
     return pdflib.render_html(html, base_dir=documents.static_dir()).pdf
 
 
