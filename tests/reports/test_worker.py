@@ -82,8 +82,10 @@ def test_worker_renders_the_memo_and_bundles(
     assert response.status_code == 302
 
     assert wait_for(
-        lambda: RenderedDocument.objects.count() == 4
-        and not RenderedDocument.objects.exclude(status=RenderStatus.DONE).exists()
+        lambda: (
+            RenderedDocument.objects.count() == 4
+            and not RenderedDocument.objects.exclude(status=RenderStatus.DONE).exists()
+        )
     ), list(RenderedDocument.objects.values_list("kind", "status", "error"))
 
     memo_pdf = RenderedDocument.objects.get(kind=RenderKind.MEMO, memo=approved_memo)
