@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from reports import documents, services
-from reports.models import Case, Meeting, Memo, RenderedDocument, RenderStatus
+from reports.models import Case, Meeting, Memo, RenderedDocument, RenderKind, RenderStatus
 from solna_sn import permissions
 from solna_sn.lib.pdf import render_html
 from solna_sn.models import Committee, Unit, User
@@ -501,8 +501,14 @@ def _upcoming_meeting(committee: Committee, users: dict[str, User]) -> Meeting:
 
 
 def render_queued() -> int:
-    """Render the queued PDFs here and now (there may be no worker while loading demo data).
-    A worker that later picks up the queued task finds the document done and skips it."""
+    """Render the sent papers here and now (there may be no worker while loading demo data).
+    Requests are idempotent (content hash), so PDFs already queued by meeting_send are not
+    duplicated; a worker that later picks up a queued task finds the document done."""
+    for meeting in Meeting.objects.filter(sent_at__isnull=False):
+        for item in meeting.items.filter(memo__isnull=False).select_related("memo__case"):
+            services.render_request(kind=RenderKind.MEMO, memo=item.memo)
+        services.render_request(kind=RenderKind.BUNDLE_PUBLIC, meeting=meeting)
+        services.render_request(kind=RenderKind.BUNDLE_INTERNAL, meeting=meeting)
     ids = list(
         RenderedDocument.objects.filter(status=RenderStatus.QUEUED)
         .order_by("pk")
