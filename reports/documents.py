@@ -21,27 +21,14 @@ from reports.models import (
 )
 from reports.text import blocks
 from solna_sn.lib.pdf import RENDERER_VERSION
+from solna_sn.lib.periods import MONTH_NAMES
 
-SWEDISH_MONTHS = [
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
 SWEDISH_WEEKDAYS = ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"]
 
 
 def long_date(day: datetime.date) -> str:
     """ "7 oktober 2024"."""
-    return f"{day.day} {SWEDISH_MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def handlingar(memo_date: datetime.date, attachment_titles: list[str]) -> list[str]:
