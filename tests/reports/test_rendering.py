@@ -191,3 +191,32 @@ def test_remote_urls_in_content_are_never_fetched():
         server.shutdown()
     assert _Counter.hits == 0
     assert rendered.pages == 1
+
+
+def test_a_long_agenda_repeats_its_table_header_on_every_page(committee, granskare):
+    import datetime
+
+    from pypdf import PdfReader
+
+    meeting = services.meeting_create(
+        committee=committee,
+        date=datetime.date(2024, 10, 7),
+        time=datetime.time(18),
+        place="Stadshuset",
+        by=granskare,
+    )
+    for n in range(1, 46):
+        services.agenda_item_add(
+            meeting=meeting, title=f"Punkt nummer {n} med en lagom lång rubrik", by=granskare
+        )
+    html, _ = documents.bundle_html(meeting, internal=False)
+    rendered = pdflib.render_html(html, base_dir=documents.static_dir())
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(rendered.pdf)).pages]
+    assert len(pages) >= 2
+    for number, text in enumerate(pages, start=1):
+        assert "Nr Ärende Dnr Sida" in text, number
+        assert f"sida {number} ({len(pages)})" in text
+    # No row is split: every title is whole on exactly one page.
+    for n in range(1, 46):
+        title = f"Punkt nummer {n} med en lagom lång rubrik"
+        assert sum(title in " ".join(text.split()) for text in pages) == 1, title
