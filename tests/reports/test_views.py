@@ -239,3 +239,15 @@ def test_preview_is_the_print_html(client, granskare, memo):
     html = client.get(reverse("reports:memo_preview", args=[memo.pk])).content.decode()
     assert '<html lang="sv">' in html and "/static/css/print.css" in html
     assert "Förslag till beslut" in html and "Tjänsteskrivelse daterad 2024-08-27" in html
+
+
+def test_admin_shows_reports_read_only(client, memo):
+    from solna_sn.models import Role
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(role=Role.ADMINISTRATOR))
+    for name in ("case", "memo", "meeting", "rendereddocument"):
+        assert client.get(f"/admin/reports/{name}/").status_code == 200
+    assert client.get("/admin/reports/case/add/").status_code == 403
+    html = client.get(f"/admin/reports/memo/{memo.pk}/change/").content.decode()
+    assert "Spara" not in html or 'name="_save"' not in html
