@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
+import re
 import time
 from decimal import Decimal
 
@@ -37,6 +38,8 @@ from reports.models import (
     RenderedDocument,
     RenderKind,
     RenderStatus,
+    attachment_upload_to,
+    rendered_upload_to,
 )
 from reports.text import is_blank
 from solna_sn import audit, permissions
@@ -115,14 +118,15 @@ def case_register(
         raise ValidationError(errors)
 
     counter = _lock_counter(committee, year)
-    taken = set(
-        Case.objects.filter(committee=committee, year=year).values_list("number", flat=True)
-    )
+    year_cases = Case.objects.filter(committee=committee, year=year)
     if number is None:
+        taken = set(
+            year_cases.filter(number__gt=counter.last_number).values_list("number", flat=True)
+        )
         number = counter.last_number + 1
         while number in taken:
             number += 1
-    elif number in taken:
+    elif year_cases.filter(number=number).exists():
         raise ValidationError(
             {"dnr": f"Diarienumret {committee.dnr_prefix}/{year}:{number} finns redan."}
         )
@@ -381,7 +385,7 @@ def memo_attachment_upload(*, memo: Memo, title: str, upload, by) -> MemoAttachm
         page_count=info.pages,
         size=len(data),
     )
-    name = f"bilagor/{digest[:2]}/{digest}.pdf"
+    name = attachment_upload_to(attachment, "")
     if not default_storage.exists(name):
         name = default_storage.save(name, ContentFile(data))
     attachment.file.name = name
@@ -637,8 +641,6 @@ LABEL_HELP = "Numret ska vara ett tal eller ett intervall, till exempel 6 eller 
 
 
 def _clean_label(label: str) -> str:
-    import re
-
     label = (label or "").strip().replace("–", "-").replace(" ", "")
     if not re.fullmatch(r"[1-9]\d{0,2}(-[1-9]\d{0,2})?", label):
         raise ValidationError({"label": LABEL_HELP})
@@ -728,13 +730,13 @@ def agenda_item_move(*, item: AgendaItem, direction: int, by) -> None:
 def meeting_problems(meeting: Meeting) -> list[str]:
     """What stops the kallelse from being sent."""
     problems = []
-    items = list(meeting.items.select_related("case", "memo"))
+    items = list(meeting.items.select_related("case").prefetch_related("case__memos"))
     if not items:
         problems.append("Ärendelistan är tom.")
     for item in items:
         if item.case_id is None:
             continue
-        latest = item.case.memos.order_by("-revision").first()
+        latest = max(item.case.memos.all(), key=lambda m: m.revision, default=None)
         if latest is None:
             problems.append(f"Ärende {item.label} ({item.title}) saknar tjänsteskrivelse.")
         elif latest.state not in (MemoState.APPROVED, MemoState.SENT):
@@ -996,7 +998,7 @@ def render_run(document_id: int) -> None:
 
 
 def documents_storage_name(document: RenderedDocument) -> str:
-    return f"pdf/{document.content_hash[:2]}/{document.content_hash}.pdf"
+    return rendered_upload_to(document, "")
 
 
 def _render_failed(document_id: int, message: str) -> None:

@@ -77,7 +77,7 @@ def _meeting_page(request, meeting, *, status=200, **extra):
         item.latest_memo = memos[0] if memos else None
     bound_forms = extra.pop("decision_forms", {})
     for item in items:
-        decision = getattr(item, "decision", None) if hasattr(item, "decision") else None
+        decision = getattr(item, "decision", None)
         item.decision_form = bound_forms.get(item.pk) or DecisionForm(
             prefix=f"beslut-{item.pk}",
             initial={

@@ -1,6 +1,7 @@
 """Ärenden and tjänsteskrivelser: register, write (autosave with optimistic locking),
 preview, attachments, signatories, and the Utkast → Skickad workflow."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
@@ -157,7 +158,7 @@ def _memo_page(request, memo, *, form=None, status=200, **extra):
         "can_send": permissions.can_send_to_committee(request.user),
         "render": renders.get(RenderKind.MEMO),
         "revisions": Memo.objects.filter(case=memo.case).order_by("-revision"),
-        "max_upload_mb": services.settings.MEMO_ATTACHMENT_MAX_BYTES // (1024 * 1024),
+        "max_upload_mb": settings.MEMO_ATTACHMENT_MAX_BYTES // (1024 * 1024),
         **extra,
     }
     return render(request, "reports/memo_detail.html", context, status=status)
