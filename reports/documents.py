@@ -272,6 +272,17 @@ def memo_source(memo: Memo) -> DocumentSource:
     )
 
 
+def report_source(*, title: str, html: str) -> DocumentSource:
+    """Any other printed document: HTML from a template extending reports/print/report.html."""
+    return DocumentSource(
+        kind=RenderKind.REPORT,
+        title=title,
+        html=html,
+        inserts=[],
+        content_hash=_hash(RenderKind.REPORT, html, []),
+    )
+
+
 def bundle_title(meeting: Meeting, *, internal: bool) -> str:
     suffix = " (intern version med sekretessärenden)" if internal else ""
     return f"{meeting.committee.name} {long_date(meeting.date)}, kallelse och handlingar{suffix}"

@@ -380,6 +380,8 @@ class RenderKind(models.TextChoices):
     MEMO = "memo", "Tjänsteskrivelse"
     BUNDLE_PUBLIC = "bundle_public", "Sammanträdeshandlingar (offentlig)"
     BUNDLE_INTERNAL = "bundle_internal", "Sammanträdeshandlingar (intern, med sekretess)"
+    # Any other printed document (internkontrollplan, avtalsuppföljning …), named by `subject`.
+    REPORT = "report", "Rapport"
 
 
 class RenderStatus(models.TextChoices):
@@ -406,6 +408,8 @@ class RenderedDocument(models.Model):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="renders"
     )
+    # For REPORT documents: what they print, as "<app>.<thing>:<pk>" (e.g. "controls.plan:3").
+    subject = models.CharField(max_length=100, blank=True, db_index=True)
     title = models.CharField(max_length=300)
     html = models.TextField()
     # Uploaded PDFs that replace placeholder pages: [{"sha256", "name", "first_page", "pages"}].
@@ -430,7 +434,8 @@ class RenderedDocument(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(memo__isnull=False, kind="memo")
-                | Q(meeting__isnull=False, kind__in=["bundle_public", "bundle_internal"]),
+                | Q(meeting__isnull=False, kind__in=["bundle_public", "bundle_internal"])
+                | (Q(kind="report", memo__isnull=True, meeting__isnull=True) & ~Q(subject="")),
                 name="rendered_document_subject",
             ),
             models.CheckConstraint(

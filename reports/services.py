@@ -878,16 +878,38 @@ def render_request(*, kind: str, memo: Memo | None = None, meeting: Meeting | No
         source = documents.memo_source(memo)
     else:
         source = documents.bundle_source(meeting, internal=kind == RenderKind.BUNDLE_INTERNAL)
+    return _request(
+        source,
+        memo=memo if kind == RenderKind.MEMO else None,
+        meeting=meeting if kind != RenderKind.MEMO else None,
+    )
+
+
+def render_request_report(*, subject: str, title: str, html: str) -> RenderedDocument:
+    """Queue a PDF of any other document (the HTML extends reports/print/report.html).
+    `subject` names what it prints, e.g. "controls.plan:3"; see `latest_report`."""
+    if not subject:
+        raise ValueError("subject is required")
+    return _request(documents.report_source(title=title, html=html), subject=subject)
+
+
+def latest_report(subject: str) -> RenderedDocument | None:
+    """The most recently requested PDF of a subject (it may print older content)."""
+    return RenderedDocument.objects.filter(subject=subject).order_by("-requested_at").first()
+
+
+def _request(source, *, memo=None, meeting=None, subject="") -> RenderedDocument:
     existing = RenderedDocument.objects.filter(content_hash=source.content_hash).first()
     if existing:
         return existing
     try:
         with transaction.atomic():
             document = RenderedDocument.objects.create(
-                kind=kind,
+                kind=source.kind,
                 content_hash=source.content_hash,
-                memo=memo if kind == RenderKind.MEMO else None,
-                meeting=meeting if kind != RenderKind.MEMO else None,
+                memo=memo,
+                meeting=meeting,
+                subject=subject,
                 title=source.title,
                 html=source.html,
                 inserts=source.inserts,

@@ -57,6 +57,18 @@ NAV_ITEMS: list[NavItem] = [
         "Månadsrapportering, rapporteringsläge, tabeller, diagram och Excel.",
     ),
     NavItem(
+        "Internkontroll",
+        "controls:index",
+        permissions.can_view_controls,
+        "Internkontrollplan, riskmatris, kontrollkalender, resultat och uppföljning.",
+    ),
+    NavItem(
+        "Avtal",
+        "contracts:index",
+        permissions.can_view_contracts,
+        "Avtalsregister, upphandlingar, tidsplan och avtalsuppföljningar.",
+    ),
+    NavItem(
         "Organisation",
         "organisation",
         permissions.can_view_organisation,

@@ -128,3 +128,53 @@ def can_record_minutes(user) -> bool:
 def can_view_internal_papers(user) -> bool:
     """Internal variants (with the secret items) and unsent papers are for staff only."""
     return is_staff_member(user)
+
+
+# --- Intern kontroll --------------------------------------------------------------------------
+
+
+def can_view_controls(user) -> bool:
+    return is_staff_member(user)
+
+
+def can_edit_control_plan(user) -> bool:
+    """Draft the internkontrollplan (processes, risks, kontrollmoment) and import it:
+    förvaltningsledning and controllers."""
+    return _role(user) in LEADERSHIP_ROLES or _role(user) == Role.CONTROLLER
+
+
+def can_approve_control_plan(user) -> bool:
+    """Mark the plan adopted with the verksamhetsplan (freezes it): förvaltningsledning."""
+    return _role(user) in LEADERSHIP_ROLES
+
+
+def can_record_control_result(user, unit) -> bool:
+    """Record results and åtgärder for a control the enhet is responsible for."""
+    return can_edit_in_unit(user, unit)
+
+
+def can_approve_control_result(user) -> bool:
+    """Review and approve (lock) control results: granskare."""
+    return _role(user) == Role.GRANSKARE
+
+
+# --- Avtal och avtalsuppföljning --------------------------------------------------------------
+
+
+def can_view_contracts(user) -> bool:
+    return is_staff_member(user)
+
+
+def can_edit_contracts(user, unit) -> bool:
+    """Register and change contracts, procurements and follow-ups of an enhet."""
+    return can_edit_in_unit(user, unit)
+
+
+def can_plan_contract_followups(user) -> bool:
+    """Decide the yearly follow-up plan: förvaltningsledning and controllers."""
+    return _role(user) in LEADERSHIP_ROLES or _role(user) == Role.CONTROLLER
+
+
+def can_approve_contract_followup(user) -> bool:
+    """Approve (lock) a completed follow-up: förvaltningsledning."""
+    return _role(user) in LEADERSHIP_ROLES

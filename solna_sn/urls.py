@@ -12,6 +12,8 @@ urlpatterns = [
     path("system/", views.system_status, name="system_status"),
     path("system/kontroll/<int:pk>/", views.worker_check, name="worker_check"),
     path("verksamhetsmatt/", include("metrics.urls")),
+    path("internkontroll/", include("controls.urls")),
+    path("avtal/", include("contracts.urls")),
     path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -83,6 +83,8 @@ STAFF_NAV = [
     "Tjänsteskrivelser",
     "Sammanträden",
     "Verksamhetsmått",
+    "Internkontroll",
+    "Avtal",
     "Organisation",
 ]
 

@@ -220,3 +220,31 @@ def test_a_long_agenda_repeats_its_table_header_on_every_page(committee, granska
     for n in range(1, 46):
         title = f"Punkt nummer {n} med en lagom lång rubrik"
         assert sum(title in " ".join(text.split()) for text in pages) == 1, title
+
+
+def test_other_documents_go_through_the_same_pipeline(db, django_capture_on_commit_callbacks):
+    html = (
+        '{% extends "reports/print/report.html" %}{% block doctype %}Rapport{% endblock %}'
+        "{% block content %}<h1>Testrapport</h1><p>Summa 1 023 kr.</p>{% endblock %}"
+    )
+    from django.template import Context, Engine
+
+    engine = Engine.get_default()
+    rendered = engine.from_string(html).render(Context({"document_title": "Testrapport"}))
+    with django_capture_on_commit_callbacks() as callbacks:
+        document = services.render_request_report(
+            subject="tests.report:1", title="Testrapport", html=rendered
+        )
+    assert len(callbacks) == 1  # queued for the worker
+    assert document.kind == RenderKind.REPORT
+    again = services.render_request_report(
+        subject="tests.report:1", title="Testrapport", html=rendered
+    )
+    assert again.pk == document.pk  # same content, same PDF
+    services.render_run(document.pk)
+    document.refresh_from_db()
+    assert document.status == RenderStatus.DONE, document.error
+    text = pdflib.text_of(stored_pdf(document))
+    assert "Testrapport" in text and "1 023 kr" in text and "sida 1 (1)" in text
+    assert services.latest_report("tests.report:1") == document
+    assert services.latest_report("tests.report:2") is None

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from controls import views
+
+app_name = "controls"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+]
