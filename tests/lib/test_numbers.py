@@ -141,3 +141,13 @@ def test_parse_percent():
     assert parse_percent("-3,3") == Decimal("-3.3")
     with pytest.raises(NumberFormatError):
         parse_percent("%")
+
+
+def test_template_filters_print_swedish_formats():
+    from django.template import Context, Template
+
+    template = Template(
+        "{% load sv %}{{ a|sv_number }}|{{ b|sv_number:1 }}|{{ c|sv_percent }}|{{ d|sv_number }}"
+    )
+    context = Context({"a": 1023, "b": Decimal("-43.25"), "c": Decimal("7.14"), "d": None})
+    assert template.render(context) == "1 023|-43,3|7,1 %|"

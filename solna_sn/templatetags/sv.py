@@ -1,0 +1,22 @@
+"""Swedish number formats in templates: {% load sv %} {{ amount|sv_number }} → "1 023",
+{{ share|sv_number:1 }} → "138,2", {{ pct|sv_percent }} → "7,1 %"."""
+
+from django import template
+
+from solna_sn.lib.numbers import format_number, format_percent
+
+register = template.Library()
+
+
+@register.filter
+def sv_number(value, decimals=0):
+    if value is None or value == "":
+        return ""
+    return format_number(value, int(decimals))
+
+
+@register.filter
+def sv_percent(value, decimals=1):
+    if value is None or value == "":
+        return ""
+    return format_percent(value, int(decimals))
