@@ -213,6 +213,12 @@ class Risk(models.Model):
     def __str__(self):
         return f"Risk {self.number}: {self.title[:80]}"
 
+    @property
+    def month_names(self) -> str:
+        from controls.rules import month_list
+
+        return month_list(self.control_months)
+
 
 class Occasion(models.Model):
     """One control to perform: a risk's kontrollmoment in one month of the plan's year."""

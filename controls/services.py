@@ -28,6 +28,7 @@ from controls.models import (
     ResultFigure,
     ResultState,
     Risk,
+    RiskCategory,
 )
 from solna_sn import audit, permissions
 from solna_sn.models import Committee
@@ -194,6 +195,10 @@ def _clean_risk(plan: ControlPlan, data: dict) -> dict:
     else:
         if not cleaned["control_months"]:
             errors["control_months"] = "Välj minst en månad då kontrollen ska göras."
+    category = data.get("category") or RiskCategory.VERKSAMHETSPROCESSER
+    if category not in RiskCategory.values:
+        errors["category"] = "Välj en kategori i listan."
+    cleaned["category"] = category
     method = data.get("method") or ControlMethod.TOTAL
     if method not in ControlMethod.values:
         errors["method"] = "Välj en metod i listan."
