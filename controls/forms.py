@@ -1,6 +1,7 @@
 """Forms check types and shapes; the services check the rules. Messages are Swedish."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from controls.models import ControlMethod, DeviationLevel, FollowUpPeriod, RiskCategory
 from reports.forms import DATE_ERRORS, DATE_INPUT, AccessibleForm
@@ -193,6 +194,29 @@ class ResultForm(AccessibleForm):
                 widget=DATE_INPUT,
                 error_messages=DATE_ERRORS,
             )
+
+    def add_service_errors(self, error):
+        """Figure and åtgärd errors belong to their tables; the rest as usual."""
+        self.group_errors = {"figures": [], "actions": []}
+        if hasattr(error, "error_dict"):
+            rest = {}
+            for key, messages in error.message_dict.items():
+                if key in self.group_errors:
+                    self.group_errors[key].extend(messages)
+                else:
+                    rest[key] = messages
+            if not rest:
+                return
+            error = ValidationError(rest)
+        super().add_service_errors(error)
+
+    @property
+    def figure_errors(self):
+        return getattr(self, "group_errors", {}).get("figures", [])
+
+    @property
+    def action_errors(self):
+        return getattr(self, "group_errors", {}).get("actions", [])
 
     FIGURE_PARTS = ("group", "population", "checked", "deviations", "note")
     ACTION_PARTS = ("description", "responsible", "due", "done_on")
