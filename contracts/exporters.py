@@ -1,0 +1,198 @@
+"""Excel out: the contract register and one follow-up, laid out as people print them."""
+
+from __future__ import annotations
+
+import io
+
+from contracts import reporting
+from contracts.models import FollowUp, FollowUpKind
+
+DATE_FORMAT = "yyyy-mm-dd"
+MONEY_FORMAT = "# ##0"
+
+
+def _workbook():
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    return workbook, workbook.active
+
+
+def _save(workbook) -> bytes:
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def _header(sheet, values: list[str], widths: list[int]) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+REGISTER_HEADER = [
+    "Avtal",
+    "Avtalsområde",
+    "Diarienummer",
+    "Avtalsform",
+    "Inköpscentral/huvudman",
+    "Leverantörer",
+    "Ansvarig enhet",
+    "Start",
+    "Slut (ursprunglig)",
+    "Förlängningsmodell",
+    "Utnyttjade förlängningar",
+    "Löper ut",
+    "Senast möjliga slut",
+    "Värde per år (kr)",
+    "Prismodell",
+    "Ersätts av upphandling",
+    "Varning",
+]
+
+
+def register_workbook(rows) -> bytes:
+    """`rows` are contracts.queries.RegisterRow."""
+    workbook, sheet = _workbook()
+    sheet.title = "Avtal"
+    _header(
+        sheet, REGISTER_HEADER, [36, 24, 14, 26, 24, 36, 30, 12, 12, 12, 12, 12, 12, 14, 30, 30, 40]
+    )
+    sheet.freeze_panes = "A2"
+    for row in rows:
+        contract = row.contract
+        extensions = contract.used_periods
+        warning = ""
+        if row.warning:
+            warning = "Löper ut inom 12 månader och ingen upphandling är planerad"
+        elif row.ended:
+            warning = "Har upphört"
+        sheet.append(
+            [
+                contract.name,
+                contract.area,
+                contract.dnr,
+                contract.get_acquisition_display(),
+                contract.purchasing_party,
+                "; ".join(str(s) for s in contract.suppliers.all()),
+                str(contract.unit),
+                contract.start_date,
+                contract.end_date,
+                contract.term_pattern,
+                "; ".join(str(p) for p in extensions),
+                row.current_end if row.current_end else "Tillsvidare",
+                row.latest_possible_end,
+                int(contract.annual_value) if contract.annual_value is not None else None,
+                contract.price_model,
+                "; ".join(str(p) for p in row.procurements),
+                warning,
+            ]
+        )
+        cells = sheet[sheet.max_row]
+        for index in (7, 8, 11, 12):
+            cells[index].number_format = DATE_FORMAT
+        cells[13].number_format = MONEY_FORMAT
+    return _save(workbook)
+
+
+def followup_workbook(followup: FollowUp) -> bytes:
+    """One sheet Uppföljning: the facts, then the items (ordinarie) or checks (förenklad), the
+    rating counts, the supplier's checklist and the deficiencies."""
+    from openpyxl.styles import Alignment, Font
+
+    bold = Font(bold=True)
+    workbook, sheet = _workbook()
+    sheet.title = "Uppföljning"
+    sheet.column_dimensions["A"].width = 28
+    sheet.column_dimensions["B"].width = 60
+    sheet.column_dimensions["C"].width = 24
+    sheet.column_dimensions["D"].width = 50
+    contract = followup.contract
+
+    def heading(text):
+        sheet.append([])
+        sheet.append([text])
+        sheet.cell(row=sheet.max_row, column=1).font = bold
+
+    sheet.append([f"{followup.get_kind_display()} avtalsuppföljning {followup.plan.year}"])
+    sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
+    facts = [
+        ("Avtal", contract.name),
+        ("Diarienummer", contract.dnr),
+        ("Avtalsområde", contract.area),
+        ("Leverantörer", "; ".join(str(s) for s in contract.suppliers.all())),
+        ("Ansvarig enhet", str(contract.unit)),
+        ("Status", followup.get_status_display()),
+        ("Genomförd", followup.completed_on),
+        ("Resultat", followup.get_outcome_display()),
+        ("Samlad bedömning", followup.verdict),
+    ]
+    if followup.kind == FollowUpKind.ORDINARY:
+        facts[6:6] = [
+            ("Granskade dokument", followup.method_documents),
+            ("Besök", followup.method_visits),
+            ("Intervjuer", followup.method_interviews),
+        ]
+    for label, value in facts:
+        sheet.append([label, value])
+        sheet.cell(row=sheet.max_row, column=1).font = bold
+        cell = sheet.cell(row=sheet.max_row, column=2)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if label == "Genomförd":
+            cell.number_format = DATE_FORMAT
+
+    if followup.kind == FollowUpKind.ORDINARY:
+        heading("Bedömning per punkt")
+        sheet.append(["Punkt", "Text", "Bedömning", "Kommentar"])
+        for cell in sheet[sheet.max_row]:
+            cell.font = bold
+        for number, title, items in reporting.areas(followup):
+            sheet.append([f"{number}. {title}"])
+            sheet.cell(row=sheet.max_row, column=1).font = bold
+            for item in items:
+                sheet.append(
+                    [item.code, item.text, item.get_rating_display() or "Ej bedömd", item.comment]
+                )
+        heading("Antal per bedömning")
+        for _, label, count in reporting.rating_counts(followup):
+            sheet.append([label, count])
+        groups = reporting.checklist(followup)
+        if groups:
+            heading("Leverantörens checklista")
+            sheet.append(["Hur ofta", "Aktivitet", "Status", "Avvikande enheter"])
+            for cell in sheet[sheet.max_row]:
+                cell.font = bold
+            for label, activities in groups:
+                for activity in activities:
+                    places = "; ".join(
+                        f"{p.place}: {p.get_status_display()}" for p in activity.places.all()
+                    )
+                    sheet.append([label, activity.text, activity.get_status_display(), places])
+    else:
+        heading("Kontroller")
+        sheet.append(["Kontroll", "Beskrivning", "Resultat"])
+        for cell in sheet[sheet.max_row]:
+            cell.font = bold
+        for check in followup.checks.all():
+            sheet.append(
+                [
+                    check.get_topic_display(),
+                    check.narrative,
+                    check.get_result_display() or "Inte kontrollerat",
+                ]
+            )
+    deficiencies = list(followup.deficiencies.all())
+    if deficiencies:
+        heading("Brister och krav på åtgärder")
+        sheet.append(["Åtgärdas senast", "Brist", "Krav på åtgärd"])
+        for cell in sheet[sheet.max_row]:
+            cell.font = bold
+        for deficiency in deficiencies:
+            sheet.append([deficiency.deadline, deficiency.description, deficiency.action])
+            sheet.cell(row=sheet.max_row, column=1).number_format = DATE_FORMAT
+    return _save(workbook)

@@ -1,0 +1,1 @@
+"""Avtal och avtalsuppföljning: register, upphandlingar, tidsplan and follow-ups."""
