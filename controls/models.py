@@ -20,7 +20,8 @@ class ControlSettings(models.Model):
     scale_max = models.PositiveSmallIntegerField(
         "skalans högsta värde",
         default=5,
-        help_text="Sannolikhet och konsekvens bedöms från 1 till detta värde (4 eller 5).",
+        help_text="Sannolikhet och konsekvens bedöms från 1 till detta värde (4 eller 5). Nya "
+        "planer får skalan; befintliga planer behåller sin.",
     )
 
     class Meta:

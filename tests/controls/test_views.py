@@ -299,3 +299,27 @@ def test_pdf_of_the_plan_is_queued_through_the_shared_pipeline(
         text = " ".join(pdflib.text_of(handle.read()).split())
     assert "Internkontrollplan 2025" in text and "Hur ska kontrollen utföras och när" in text
     assert "Riskmatris" in text
+
+
+def test_administrator_configures_the_scales_in_the_admin(client, committee):
+    from solna_sn.models import Role
+    from tests.factories import UserFactory
+
+    services.settings_for(committee)
+    client.force_login(UserFactory(role=Role.ADMINISTRATOR))
+    assert client.get(reverse("admin:controls_deviationlevel_changelist")).status_code == 200
+    fourth = committee.deviation_levels.get(rank=3)
+    url = reverse("admin:controls_deviationlevel_change", args=[fourth.pk])
+    response = client.post(
+        url,
+        {
+            "committee": committee.pk,
+            "rank": 3,
+            "label": "Allvarlig avvikelse",
+            "symbol": "■",
+            "colour": "#cf222e",
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert [lv.label for lv in services.active_levels(committee)][-1] == "Allvarlig avvikelse"
