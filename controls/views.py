@@ -237,7 +237,12 @@ def risk_create(request, pk):
     return render(
         request,
         "controls/risk_form.html",
-        {"plan": plan, "form": form, "processes": plan.processes.all()},
+        {
+            "plan": plan,
+            "form": form,
+            "processes": plan.processes.all(),
+            "preview": _form_preview(plan, form),
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -292,6 +297,7 @@ def risk_edit(request, pk):
             "editable": editable,
             "conflict": conflict,
             "processes": plan.processes.all(),
+            "preview": _form_preview(plan, form),
         },
         status=409 if conflict else (400 if request.method == "POST" else 200),
     )
@@ -311,26 +317,8 @@ def risk_delete(request, pk):
     return redirect("controls:plan_detail", pk=plan.pk)
 
 
-@require_GET
-@permission_required(permissions.can_view_controls)
-def riskindex_preview(request, pk):
-    """htmx: the riskindex for the typed factors, or what is wrong with them."""
-    plan = _plan(pk)
-
-    def number(name):
-        raw = (request.GET.get(name) or "").strip()
-        if not raw:
-            return None
-        try:
-            return int(raw)
-        except ValueError:
-            return "fel"
-
-    likelihood, consequence, index = (
-        number("likelihood"),
-        number("consequence"),
-        number("risk_index"),
-    )
+def _preview(plan, likelihood, consequence, index) -> dict:
+    """Context for controls/_riskindex.html: the index of the factors, or what is wrong."""
     context = {"plan": plan}
     if "fel" in (likelihood, consequence, index):
         context["error"] = "Ange heltal."
@@ -352,6 +340,33 @@ def riskindex_preview(request, pk):
                 band=rules.band(value, plan.scale_max),
                 band_label=rules.band_label(value, plan.scale_max),
             )
+    return context
+
+
+def _form_preview(plan, form) -> dict:
+    names = ("likelihood", "consequence", "risk_index")
+    if form.is_bound:
+        data = getattr(form, "cleaned_data", {})
+        return _preview(plan, *(data.get(n) for n in names))
+    return _preview(plan, *(form.initial.get(n) for n in names))
+
+
+@require_GET
+@permission_required(permissions.can_view_controls)
+def riskindex_preview(request, pk):
+    """htmx: the riskindex for the typed factors, or what is wrong with them."""
+    plan = _plan(pk)
+
+    def number(name):
+        raw = (request.GET.get(name) or "").strip()
+        if not raw:
+            return None
+        try:
+            return int(raw)
+        except ValueError:
+            return "fel"
+
+    context = _preview(plan, number("likelihood"), number("consequence"), number("risk_index"))
     return render(request, "controls/_riskindex.html", context)
 
 

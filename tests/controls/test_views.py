@@ -32,6 +32,8 @@ def test_every_page_renders_for_staff(client, adopted, occasion, controller, han
     ):
         response = client.get(url)
         assert response.status_code == 200, url
+    edit = client.get(reverse("controls:risk_edit", args=[risk.pk])).content.decode()
+    assert "Riskindex <strong>12</strong>" in edit  # the stored index, before any typing
     html = client.get(reverse("controls:follow_up", args=[adopted.pk, "augusti"])).content
     text = html.decode()
     assert "◆</span> Lindrig avvikelse" in text
