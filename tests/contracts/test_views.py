@@ -466,7 +466,7 @@ def test_follow_up_exports_to_excel(client, handlaggare, ordinary):
     client.force_login(handlaggare)
     response = client.get(reverse("contracts:followup_excel", args=[ordinary.pk]))
     sheet = load_workbook(io.BytesIO(response.content)).active
-    values = [row for row in sheet.iter_rows(values_only=True)]
+    values = list(sheet.iter_rows(values_only=True))
     assert values[0][0] == "Ordinarie avtalsuppföljning 2024"
     assert (
         "4.1",
