@@ -493,3 +493,61 @@ def test_follow_up_pdf_goes_through_the_shared_pipeline(
     assert 'href="css/print.css"' in document.html
     page = text_of(client.get(reverse("contracts:followup_detail", args=[ordinary.pk])))
     assert "PDF:en väntar på bakgrundsarbetaren" in page
+
+
+def test_follow_up_pdf_is_rendered_with_the_items(client, handlaggare, ordinary):
+    from django.core.files.storage import default_storage
+
+    from reports import services as report_services
+    from reports.models import RenderStatus
+    from solna_sn.lib import pdf as pdflib
+
+    rate_all(ordinary, handlaggare)
+    client.force_login(handlaggare)
+    client.post(reverse("contracts:followup_pdf", args=[ordinary.pk]))
+    document = RenderedDocument.objects.get()
+    report_services.render_run(document.pk)
+    document.refresh_from_db()
+    assert document.status == RenderStatus.DONE, document.error
+    with default_storage.open(document.file.name, "rb") as handle:
+        text = " ".join(pdflib.text_of(handle.read()).split())
+    assert "Ordinarie avtalsuppföljning 2024 av familjerådgivning" in text
+    assert "4.1 Den enskilde ges insyn i sin dokumentation" in text
+    assert "sida 1 (1)" in text
+
+
+def test_plan_page_query_count_is_the_same_for_one_and_three_contracts(
+    client, controller, make_contract, django_assert_num_queries
+):
+    make_contract(name="Avtal 1")
+    services.plan_generate(year=2024, by=controller)
+    client.force_login(controller)
+    url = reverse("contracts:plan_detail", args=[2024])
+    client.get(url)
+    with django_assert_num_queries(8):
+        client.get(url)
+    make_contract(name="Avtal 2")
+    make_contract(name="Avtal 3")
+    services.plan_generate(year=2024, by=controller)
+    with django_assert_num_queries(8):
+        response = client.get(url)
+    assert "Avtal 3" in text_of(response)
+
+
+def test_procurement_page_query_count_is_the_same_for_one_and_three(
+    client, handlaggare, make_contract, unit, django_assert_num_queries
+):
+    contract = make_contract()
+    services.procurement_create(by=handlaggare, designation="U1", unit=unit, replaces=[contract])
+    client.force_login(handlaggare)
+    url = reverse("contracts:procurement_list")
+    client.get(url)
+    with django_assert_num_queries(11):
+        client.get(url)
+    for n in (2, 3):
+        services.procurement_create(
+            by=handlaggare, designation=f"U{n}", unit=unit, replaces=[contract], status="pagar"
+        )
+    with django_assert_num_queries(11):
+        response = client.get(url)
+    assert "U3" in text_of(response)
