@@ -826,7 +826,13 @@ def followup_save(*, followup: FollowUp, data: dict, by) -> FollowUp:
         if item is None:
             errors[NON_FIELD_ERRORS] = "En bedömningspunkt hör inte till uppföljningen."
             continue
+        if not isinstance(value, tuple | list) or len(value) != 2:
+            errors[f"item-{pk}-rating"] = f"Punkt {item.code}: ange bedömning och kommentar."
+            continue
         rating, comment = value
+        if not isinstance(comment, str | None):
+            errors[f"item-{pk}-comment"] = f"Punkt {item.code}: kommentaren ska vara text."
+            continue
         if rating not in ("", None, *Rating.values):
             errors[f"item-{pk}-rating"] = (
                 f"Punkt {item.code}: ”{rating}” finns inte på skalan ({scale})."
@@ -842,7 +848,13 @@ def followup_save(*, followup: FollowUp, data: dict, by) -> FollowUp:
         if check is None:
             errors[NON_FIELD_ERRORS] = "En kontroll hör inte till uppföljningen."
             continue
+        if not isinstance(value, tuple | list) or len(value) != 2:
+            errors[f"check-{pk}-result"] = f"{check.get_topic_display()}: ange resultat."
+            continue
         result, narrative = value
+        if not isinstance(narrative, str | None):
+            errors[f"check-{pk}-narrative"] = "Beskrivningen ska vara text."
+            continue
         if result not in ("", None, *CheckResult.values):
             errors[f"check-{pk}-result"] = (
                 f"{check.get_topic_display()}: välj godkänd eller ej godkänd."

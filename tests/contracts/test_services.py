@@ -516,3 +516,25 @@ def test_report_paragraph_names_done_and_planned_follow_ups(
     assert text.endswith(
         "Under resten av året planeras en ordinarie uppföljning av grupp- och träningsbostäder."
     )
+
+
+def test_follow_up_save_with_wrong_types_is_refused(ordinary, handlaggare):
+    item = ordinary.items.first()
+    with pytest.raises(ValidationError) as error:
+        services.followup_save(
+            followup=ordinary,
+            data={
+                "completed_on": "2024-09-01",
+                "verdict": 42,
+                "outcome": "bra",
+                "items": {item.pk: Rating.GOOD},
+            },
+            by=handlaggare,
+        )
+    fields = error.value.message_dict
+    assert fields["completed_on"] == ["Ange datum som ÅÅÅÅ-MM-DD."]
+    assert fields["verdict"] == ["Ange text."]
+    assert fields["outcome"] == ["Välj ett resultat i listan."]
+    assert "ange bedömning och kommentar" in fields[f"item-{item.pk}-rating"][0]
+    ordinary.refresh_from_db()
+    assert ordinary.completed_on is None and ordinary.outcome == ""
