@@ -21,7 +21,7 @@ from contracts.models import (
     Rating,
 )
 from contracts.services import SupplierInput
-from reports.forms import DATE_ERRORS, DATE_INPUT, AccessibleForm
+from solna_sn.forms import DATE_ERRORS, DATE_INPUT, AccessibleForm
 from solna_sn.lib.numbers import NumberFormatError, format_number, parse_number
 from solna_sn.models import Unit
 

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from controls.models import ControlMethod, DeviationLevel, FollowUpPeriod, RiskCategory
-from reports.forms import DATE_ERRORS, DATE_INPUT, AccessibleForm
+from solna_sn.forms import DATE_ERRORS, DATE_INPUT, AccessibleForm
 from solna_sn.lib.periods import MONTH_NAMES
 from solna_sn.models import Unit
 
