@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import io
-
 from contracts import reporting
 from contracts.models import FollowUp, FollowUpKind
+from solna_sn.lib.xlsx import append_header, workbook_bytes
 
 DATE_FORMAT = "yyyy-mm-dd"
 MONEY_FORMAT = "# ##0"
@@ -16,23 +15,6 @@ def _workbook():
 
     workbook = Workbook()
     return workbook, workbook.active
-
-
-def _save(workbook) -> bytes:
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
-
-
-def _header(sheet, values: list[str], widths: list[int]) -> None:
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    sheet.append(values)
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
 
 
 REGISTER_HEADER = [
@@ -60,7 +42,7 @@ def register_workbook(rows) -> bytes:
     """`rows` are contracts.queries.RegisterRow."""
     workbook, sheet = _workbook()
     sheet.title = "Avtal"
-    _header(
+    append_header(
         sheet, REGISTER_HEADER, [36, 24, 14, 26, 24, 36, 30, 12, 12, 12, 12, 12, 12, 14, 30, 30, 40]
     )
     sheet.freeze_panes = "A2"
@@ -97,7 +79,7 @@ def register_workbook(rows) -> bytes:
         for index in (7, 8, 11, 12):
             cells[index].number_format = DATE_FORMAT
         cells[13].number_format = MONEY_FORMAT
-    return _save(workbook)
+    return workbook_bytes(workbook)
 
 
 def followup_workbook(followup: FollowUp) -> bytes:
@@ -195,4 +177,4 @@ def followup_workbook(followup: FollowUp) -> bytes:
         for deficiency in deficiencies:
             sheet.append([deficiency.deadline, deficiency.description, deficiency.action])
             sheet.cell(row=sheet.max_row, column=1).number_format = DATE_FORMAT
-    return _save(workbook)
+    return workbook_bytes(workbook)

@@ -729,6 +729,14 @@ def _lock_followup(followup: FollowUp) -> FollowUp:
     )
 
 
+def _lock_for_edit(followup: FollowUp, by) -> FollowUp:
+    """Lock the follow-up for a change by `by`: their enhet's, and not yet approved."""
+    followup = _lock_followup(followup)
+    _require(permissions.can_edit_contracts(by, followup.contract.unit))
+    _require_editable(followup)
+    return followup
+
+
 def _require_editable(followup: FollowUp) -> None:
     if followup.is_locked:
         raise ValidationError(
@@ -740,9 +748,7 @@ def _require_editable(followup: FollowUp) -> None:
 def followup_start(*, followup: FollowUp, by, template: FollowUpTemplate | None = None):
     """Start the follow-up: an ordinarie one gets its numbered items from the template (the
     contract's unless another is chosen), a förenklad one its four checks."""
-    followup = _lock_followup(followup)
-    _require(permissions.can_edit_contracts(by, followup.contract.unit))
-    _require_editable(followup)
+    followup = _lock_for_edit(followup, by)
     if followup.status != FollowUpStatus.PLANNED:
         raise ValidationError({NON_FIELD_ERRORS: "Uppföljningen är redan påbörjad."})
     if followup.kind == FollowUpKind.ORDINARY:
@@ -793,9 +799,7 @@ def followup_save(*, followup: FollowUp, data: dict, by) -> FollowUp:
     """Save what the follow-up found. `data` may hold TEXT_FIELDS, "outcome", "completed_on",
     "items" {item_pk: (rating, comment)} and "checks" {check_pk: (result, narrative)}.
     Ratings must be on the scale; nothing is saved if anything is wrong."""
-    followup = _lock_followup(followup)
-    _require(permissions.can_edit_contracts(by, followup.contract.unit))
-    _require_editable(followup)
+    followup = _lock_for_edit(followup, by)
     if followup.status == FollowUpStatus.PLANNED:
         raise ValidationError({NON_FIELD_ERRORS: "Starta uppföljningen först."})
     errors: dict = {}
@@ -921,9 +925,7 @@ def _checklist_allowed(followup: FollowUp) -> None:
 
 @transaction.atomic
 def activity_add(*, followup: FollowUp, frequency, text, status, by) -> ChecklistActivity:
-    followup = _lock_followup(followup)
-    _require(permissions.can_edit_contracts(by, followup.contract.unit))
-    _require_editable(followup)
+    followup = _lock_for_edit(followup, by)
     _checklist_allowed(followup)
     errors: dict = {}
     frequency, text, status = _activity_fields(frequency, text, status, errors)
@@ -946,9 +948,7 @@ def activity_update(
 ) -> ChecklistActivity:
     """Set the common status and the statuses of units/homes that differ from it
     (`places`: name → status; a place whose status equals the common one is dropped)."""
-    followup = _lock_followup(activity.followup)
-    _require(permissions.can_edit_contracts(by, followup.contract.unit))
-    _require_editable(followup)
+    followup = _lock_for_edit(activity.followup, by)
     errors: dict = {}
     message = "Välj status: Pågår, Pågår med avvikelse eller Pågår ej."
     status = _choice(status, ActivityStatus, field="status", errors=errors, message=message)
@@ -986,9 +986,7 @@ def activity_update(
 
 @transaction.atomic
 def activity_remove(*, activity: ChecklistActivity, by) -> None:
-    followup = _lock_followup(activity.followup)
-    _require(permissions.can_edit_contracts(by, followup.contract.unit))
-    _require_editable(followup)
+    followup = _lock_for_edit(activity.followup, by)
     audit.record(
         "followup.activity_removed",
         by=by,
@@ -1000,9 +998,7 @@ def activity_remove(*, activity: ChecklistActivity, by) -> None:
 
 @transaction.atomic
 def deficiency_add(*, followup: FollowUp, description, action, deadline, by) -> Deficiency:
-    followup = _lock_followup(followup)
-    _require(permissions.can_edit_contracts(by, followup.contract.unit))
-    _require_editable(followup)
+    followup = _lock_for_edit(followup, by)
     if followup.status == FollowUpStatus.PLANNED:
         raise ValidationError({NON_FIELD_ERRORS: "Starta uppföljningen först."})
     errors: dict = {}
@@ -1028,9 +1024,7 @@ def deficiency_add(*, followup: FollowUp, description, action, deadline, by) -> 
 
 @transaction.atomic
 def deficiency_remove(*, deficiency: Deficiency, by) -> None:
-    followup = _lock_followup(deficiency.followup)
-    _require(permissions.can_edit_contracts(by, followup.contract.unit))
-    _require_editable(followup)
+    followup = _lock_for_edit(deficiency.followup, by)
     audit.record(
         "followup.deficiency_removed",
         by=by,

@@ -21,6 +21,7 @@ from controls import rules, services
 from controls.models import ControlMethod, ControlPlan, PlanState, Process, RiskCategory
 from solna_sn import audit, permissions
 from solna_sn.lib.periods import MONTH_NAMES
+from solna_sn.lib.xlsx import append_header, workbook_bytes
 
 # The verksamhetsplan's columns, in print order: (field, title).
 PLAN_COLUMNS = (
@@ -68,9 +69,7 @@ def export_plan_workbook(plan: ControlPlan) -> bytes:
     """The plan as the verksamhetsplan prints it, plus a sheet "Detaljer" with every field."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
 
-    bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
     groups = services.grouped_risks(plan)
 
@@ -82,12 +81,7 @@ def export_plan_workbook(plan: ControlPlan) -> bytes:
         title += f" ({plan.get_state_display().lower()})"
     sheet.append([title])
     sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
-    sheet.append([column_title for _, column_title in PLAN_COLUMNS])
-    for cell in sheet[2]:
-        cell.font = bold
-        cell.alignment = wrap
-    for column, width in enumerate(PLAN_WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
+    append_header(sheet, [title for _, title in PLAN_COLUMNS], PLAN_WIDTHS, wrap=True)
     for group in groups:
         first = sheet.max_row + 1
         for position, risk in enumerate(group.risks):
@@ -113,12 +107,12 @@ def export_plan_workbook(plan: ControlPlan) -> bytes:
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
     details = workbook.create_sheet("Detaljer")
-    details.append([column_title for column_title, _ in DETAIL_COLUMNS])
-    for cell in details[1]:
-        cell.font = bold
-        cell.alignment = wrap
-    for column, (_, width) in enumerate(DETAIL_COLUMNS, start=1):
-        details.column_dimensions[get_column_letter(column)].width = width
+    append_header(
+        details,
+        [title for title, _ in DETAIL_COLUMNS],
+        [width for _, width in DETAIL_COLUMNS],
+        wrap=True,
+    )
     for group in groups:
         for risk in group.risks:
             details.append(
@@ -140,10 +134,7 @@ def export_plan_workbook(plan: ControlPlan) -> bytes:
             for cell in details[details.max_row]:
                 cell.alignment = wrap
     details.freeze_panes = "A2"
-
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+    return workbook_bytes(workbook)
 
 
 # --- Parse ------------------------------------------------------------------------------------

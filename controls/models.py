@@ -314,6 +314,14 @@ class ResultFigure(models.Model):
     def __str__(self):
         return f"{self.group or 'Totalt'}: {self.deviations} av {self.population}"
 
+    @property
+    def percent(self):
+        """Deviations as an unrounded percentage of the checked cases (or the population);
+        None when there were no cases."""
+        from controls.rules import Figures, deviation_percent
+
+        return deviation_percent(Figures(self.population, self.checked, self.deviations))
+
 
 class Action(models.Model):
     """An åtgärd after a deviation."""

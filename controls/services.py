@@ -790,16 +790,6 @@ class FollowUpRow:
     occasion: Occasion | None
     result: Result | None
 
-    @property
-    def figures(self) -> list[tuple[ResultFigure, object]]:
-        """Each figure row with its computed (unrounded) deviation percentage."""
-        if self.result is None:
-            return []
-        return [
-            (f, rules.deviation_percent(rules.Figures(f.population, f.checked, f.deviations)))
-            for f in self.result.figures.all()
-        ]
-
 
 def follow_up_rows(
     plan: ControlPlan, period: str, *, approved_only: bool = False
@@ -808,8 +798,6 @@ def follow_up_rows(
     (`approved_only`) only approved results count."""
     last_month = PERIOD_LAST_MONTH[period]
     results = Result.objects.select_related("level").prefetch_related("figures", "actions")
-    if approved_only:
-        results = results.filter(state=ResultState.APPROVED)
     occasions = (
         Occasion.objects.filter(risk__plan=plan, month__lte=last_month, result__isnull=False)
         .prefetch_related(Prefetch("result", queryset=results))

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from controls import excel, rules, services
 from controls.forms import (
+    ACTION_ROWS_EXTRA,
+    FIGURE_ROWS_EXTRA,
     PERIOD_SLUGS,
     AdoptForm,
     CommentForm,
@@ -37,18 +39,11 @@ from controls.models import (
 from reports import services as report_services
 from solna_sn import permissions
 from solna_sn.lib.periods import MONTH_NAMES
-from solna_sn.models import Committee, Unit
-from solna_sn.views import permission_required
+from solna_sn.models import Unit
+from solna_sn.views import current_committee, permission_required
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SLUG_FOR_PERIOD = {period: slug for slug, period in PERIOD_SLUGS.items()}
-
-
-def _committee() -> Committee:
-    committee = Committee.objects.order_by("pk").first()
-    if committee is None:
-        raise PermissionDenied
-    return committee
 
 
 def _plan(pk) -> ControlPlan:
@@ -67,7 +62,7 @@ def _plans(committee):
 @require_http_methods(["GET", "POST"])
 @permission_required(permissions.can_view_controls)
 def index(request):
-    committee = _committee()
+    committee = current_committee()
     plans = list(_plans(committee).select_related("next_revision"))
     form = PlanCreateForm(
         request.POST or None,
@@ -110,16 +105,11 @@ def index(request):
 
 def _plan_context(request, plan, **extra):
     groups = services.grouped_risks(plan)
-    risks = [risk for group in groups for risk in group.risks]
-    rows, unplaced = services.risk_matrix(plan, risks)
     pdf = report_services.latest_report(f"controls.plan:{plan.pk}")
     return {
         "plan": plan,
         "groups": groups,
-        "risk_count": len(risks),
-        "matrix_rows": rows,
-        "unplaced": unplaced,
-        "scale": range(1, plan.scale_max + 1),
+        "risk_count": sum(len(group.risks) for group in groups),
         "can_edit": plan.state == PlanState.DRAFT
         and permissions.can_edit_control_plan(request.user),
         "can_adopt": plan.state == PlanState.DRAFT
@@ -147,7 +137,16 @@ def plan_detail(request, pk):
 @permission_required(permissions.can_view_controls)
 def plan_matrix(request, pk):
     plan = _plan(pk)
-    return render(request, "controls/plan_matrix.html", _plan_context(request, plan))
+    groups = services.grouped_risks(plan)
+    rows, unplaced = services.risk_matrix(plan, [risk for g in groups for risk in g.risks])
+    context = {
+        "plan": plan,
+        "groups": groups,
+        "matrix_rows": rows,
+        "unplaced": unplaced,
+        "scale": range(1, plan.scale_max + 1),
+    }
+    return render(request, "controls/plan_matrix.html", context)
 
 
 @require_POST
@@ -449,10 +448,6 @@ def _occasion_page(request, occasion, *, form=None, status=200, conflict=False):
     if not editable:
         for field in form.fields.values():
             field.disabled = True
-    figures = [
-        (f, rules.deviation_percent(rules.Figures(f.population, f.checked, f.deviations)))
-        for f in (result.figures.all() if result else [])
-    ]
     return render(
         request,
         "controls/occasion.html",
@@ -462,7 +457,7 @@ def _occasion_page(request, occasion, *, form=None, status=200, conflict=False):
             "plan": plan,
             "month_name": MONTH_NAMES[occasion.month - 1],
             "result": result,
-            "figures": figures,
+            "figures": result.figures.all() if result else [],
             "form": form,
             "editable": editable,
             "may_record": may_record,
@@ -523,8 +518,6 @@ def occasion_detail(request, pk):
 
 def _posted_rows(data, prefix: str) -> int:
     """How many existing rows the posted form had (it always shows that many plus extras)."""
-    from controls.forms import ACTION_ROWS_EXTRA, FIGURE_ROWS_EXTRA
-
     extra = FIGURE_ROWS_EXTRA if prefix == "figure" else ACTION_ROWS_EXTRA
     indices = {
         int(key.split("-")[1])
@@ -753,7 +746,7 @@ def plan_import_preview(request, pk):
     record = get_object_or_404(PlanImport, pk=pk)
     if record.uploaded_by_id != request.user.pk:
         raise Http404
-    committee = _committee()
+    committee = current_committee()
     config = services.settings_for(committee)
     errors = []
     if request.method == "POST":

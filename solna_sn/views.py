@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from solna_sn import navigation, permissions, services
 from solna_sn.auth import ThrottledAuthenticationForm
-from solna_sn.models import Municipality, Role, Unit, WorkerCheck
+from solna_sn.models import Committee, Municipality, Role, Unit, WorkerCheck
 
 
 def permission_required(check):
@@ -28,6 +28,14 @@ def permission_required(check):
         return login_required(wrapped)
 
     return decorator
+
+
+def current_committee() -> Committee:
+    """The nämnd the pages work on (the first one; choosing between several is not built)."""
+    committee = Committee.objects.order_by("pk").first()
+    if committee is None:
+        raise PermissionDenied
+    return committee
 
 
 class LoginView(auth_views.LoginView):

@@ -22,15 +22,14 @@ from reports.models import (
     RenderKind,
     RenderStatus,
 )
-from reports.views.memos import _committee
 from solna_sn import permissions
-from solna_sn.views import permission_required
+from solna_sn.views import current_committee, permission_required
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required(permissions.can_view_drafts)
 def meeting_list(request):
-    committee = _committee()
+    committee = current_committee()
     form = MeetingForm(request.POST or None)
     if request.method == "POST":
         if not permissions.can_manage_meetings(request.user):

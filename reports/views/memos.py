@@ -31,21 +31,14 @@ from reports.models import (
     RenderKind,
 )
 from solna_sn import permissions
-from solna_sn.models import Committee, Unit
-from solna_sn.views import permission_required
-
-
-def _committee() -> Committee:
-    committee = Committee.objects.order_by("pk").first()
-    if committee is None:
-        raise PermissionDenied
-    return committee
+from solna_sn.models import Unit
+from solna_sn.views import current_committee, permission_required
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required(permissions.can_register_case)
 def case_list(request):
-    committee = _committee()
+    committee = current_committee()
     units = Unit.objects.filter(administration__committee=committee)
     form = CaseRegisterForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
