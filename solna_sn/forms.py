@@ -1,15 +1,58 @@
-"""Form helpers shared by every app: accessible error marking and Swedish date inputs."""
+"""Form helpers shared by every app: accessible error marking, Swedish date inputs, and the
+checks every free-text field gets (no control characters, a length limit)."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+
+from solna_sn.lib.text import TEXT_MAX_LENGTH, text_problem
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_ERRORS = {"invalid": "Ange datum som ÅÅÅÅ-MM-DD.", "required": "Ange datum."}
 
 
+def decimal_limits(model, name: str) -> dict:
+    """`max_digits` and `decimal_places` of a model's DecimalField, for `parse_number`."""
+    model_field = model._meta.get_field(name)
+    return {"max_digits": model_field.max_digits, "decimal_places": model_field.decimal_places}
+
+
+def text_max_length(model, name: str) -> int:
+    """The column's max_length, or the product's limit for unlimited text."""
+    return model._meta.get_field(name).max_length or TEXT_MAX_LENGTH
+
+
+class TextValidator:
+    """Refuses control characters and text over `max_length`, with a Swedish message."""
+
+    def __init__(self, *, max_length: int, multiline: bool):
+        self.max_length = max_length
+        self.multiline = multiline
+
+    def __call__(self, value):
+        problem = text_problem(value, max_length=self.max_length, multiline=self.multiline)
+        if problem:
+            raise ValidationError(problem, code="text")
+
+
 class AccessibleForm(forms.Form):
     """Marks fields with errors for assistive technology (aria-invalid, aria-describedby),
-    including errors added after validation from a service."""
+    including errors added after validation from a service.
+
+    Every CharField gets the text checks: no control characters (line breaks only in text
+    areas) and a length limit, its own max_length or the product's limit for free text."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                limit = field.max_length or TEXT_MAX_LENGTH
+                multiline = isinstance(field.widget, forms.Textarea)
+                field.validators = [
+                    v
+                    for v in field.validators
+                    if type(v).__name__ != "ProhibitNullCharactersValidator"
+                ]
+                field.validators.append(TextValidator(max_length=limit, multiline=multiline))
 
     def _mark(self, name):
         if name in self.fields:

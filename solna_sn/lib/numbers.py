@@ -6,8 +6,9 @@ printed Swedish reports; negative zero is never printed.
 
 from __future__ import annotations
 
+import math
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 MAX_INTEGER_DIGITS = 15
 MAX_DECIMALS = 6
@@ -63,16 +64,26 @@ def format_percent(value, decimals: int = 1) -> str:
     return f"{format_number(value, decimals)} %"
 
 
-def parse_number(text) -> Decimal:
+def parse_number(
+    text, *, max_digits: int | None = None, decimal_places: int | None = None
+) -> Decimal:
     """Parse a Swedish number: "1 023", "138,2", "−43,3" (U+2212), "+5". Raises
-    NumberFormatError with a Swedish message for anything else."""
+    NumberFormatError with a Swedish message for anything else.
+
+    `max_digits` and `decimal_places` are the limits of the column the value goes into (a
+    DecimalField's); a value outside them gets a message instead of a database error. Numbers
+    read from Excel arrive as int or float: infinity and NaN are refused."""
     if isinstance(text, bool):
         raise NumberFormatError("Ett sant/falskt-värde är inte ett tal.")
+    if isinstance(text, float):
+        if not math.isfinite(text):
+            raise NumberFormatError("Värdet är inte ett tal (oändligt eller odefinierat).")
+        text = Decimal(repr(text))
     if isinstance(text, int | Decimal):
         number = Decimal(text)
         if not number.is_finite():
-            raise NumberFormatError("Värdet är inte ett tal.")
-        return number
+            raise NumberFormatError("Värdet är inte ett tal (oändligt eller odefinierat).")
+        return check_limits(number, max_digits=max_digits, decimal_places=decimal_places)
     if text is None or str(text).strip() == "":
         raise NumberFormatError("Värdet saknas.")
     raw = str(text).strip()
@@ -91,6 +102,31 @@ def parse_number(text) -> Decimal:
         raise NumberFormatError(_explain(raw)) from None
     if match["sign"] and match["sign"] in MINUS_SIGNS:
         number = -number
+    return check_limits(number, max_digits=max_digits, decimal_places=decimal_places)
+
+
+def check_limits(
+    number: Decimal, *, max_digits: int | None = None, decimal_places: int | None = None
+) -> Decimal:
+    """Refuse a number that does not fit a column of `max_digits` digits of which
+    `decimal_places` after the comma (Swedish message); return it unchanged otherwise."""
+    if not number.is_finite():
+        raise NumberFormatError("Värdet är inte ett tal (oändligt eller odefinierat).")
+    places = MAX_DECIMALS if decimal_places is None else decimal_places
+    digits = MAX_INTEGER_DIGITS + places if max_digits is None else max_digits
+    integer_digits = digits - places
+    whole = abs(number).to_integral_value(rounding=ROUND_DOWN)
+    if whole and whole.adjusted() + 1 > integer_digits:
+        largest = Decimal(10) ** integer_digits - 1
+        raise NumberFormatError(
+            f"Talet är för stort: högst {format_number(largest)} "
+            f"({integer_digits} siffror före decimalkommat)."
+        )
+    if _places(number) > places:
+        if places == 0:
+            raise NumberFormatError("Ange ett heltal, utan decimaler.")
+        unit = "decimal" if places == 1 else "decimaler"
+        raise NumberFormatError(f"Talet har för många decimaler (högst {places} {unit}).")
     return number
 
 

@@ -151,3 +151,28 @@ def test_template_filters_print_swedish_formats():
     )
     context = Context({"a": 1023, "b": Decimal("-43.25"), "c": Decimal("7.14"), "d": None})
     assert template.render(context) == "1 023|-43,3|7,1 %|"
+
+
+@pytest.mark.parametrize(
+    ("value", "limits", "message"),
+    [
+        ("999999999999999", {"max_digits": 12, "decimal_places": 2}, "för stort"),
+        (999999999999999, {"max_digits": 12, "decimal_places": 2}, "för stort"),
+        (1e308, {"max_digits": 12, "decimal_places": 2}, "för stort"),
+        (float("inf"), {}, "inte ett tal"),
+        (float("nan"), {}, "inte ett tal"),
+        ("1,25", {"max_digits": 8, "decimal_places": 1}, "högst 1 decimal"),
+        ("1,5", {"max_digits": 8, "decimal_places": 0}, "heltal"),
+    ],
+)
+def test_parse_number_refuses_values_outside_the_column(value, limits, message):
+    with pytest.raises(NumberFormatError) as error:
+        parse_number(value, **limits)
+    assert message in str(error.value)
+
+
+def test_parse_number_accepts_the_largest_value_of_the_column():
+    assert parse_number("9 999 999 999,99", max_digits=12, decimal_places=2) == Decimal(
+        "9999999999.99"
+    )
+    assert parse_number(2.5, max_digits=4, decimal_places=1) == Decimal("2.5")
