@@ -370,11 +370,16 @@ def memo_attachment_upload(*, memo: Memo, title: str, upload, by) -> MemoAttachm
         errors["file"] = f"Filen är för stor ({size} MB). Största tillåtna storlek är {limit} MB."
     if errors:
         raise ValidationError(errors)
-    data = upload.read()
     try:
-        info = pdflib.inspect_pdf(data)
+        # Stored without scripts, actions or embedded files; refused without a MediaBox or
+        # over the page limit.
+        info = pdflib.sanitize_pdf(
+            upload.read(),
+            max_pages=getattr(settings, "ATTACHMENT_MAX_PAGES", pdflib.MAX_PAGES),
+        )
     except pdflib.PdfError as error:
         raise ValidationError({"file": str(error)}) from error
+    data = info.data
     digest = hashlib.sha256(data).hexdigest()
     position = (memo.attachments.aggregate(m=Max("position"))["m"] or 0) + 1
     attachment = MemoAttachment(

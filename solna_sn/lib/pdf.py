@@ -1,25 +1,42 @@
 """PDF helpers: render HTML with WeasyPrint reading only local files, splice uploaded PDFs
-into placeholder pages, and inspect uploads. No Django models here.
+into placeholder pages, and inspect and clean uploads. No Django models here.
 
 WeasyPrint is given a URL fetcher that serves only `file:` URLs below the allowed roots (our
 static files) and `data:` URLs; a remote address in content is never fetched.
+
+An uploaded PDF is rebuilt from its pages before it is stored (`sanitize_pdf`), and again
+before its pages are drawn into a kallelse: no JavaScript, no actions that run, open or send
+anything, no embedded files, and links only to http(s) addresses. A page without a usable
+MediaBox is refused, since it cannot be scaled onto a placeholder page.
 """
 
 from __future__ import annotations
 
 import io
+import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import weasyprint
 from pypdf import PdfReader, PdfWriter, Transformation
-from pypdf.errors import PdfReadError
+from pypdf.errors import PdfReadError, PyPdfError
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+    RectangleObject,
+)
 from weasyprint.urls import URLFetcher
 
 PDF_VARIANT = "pdf/ua-1"
 RENDERER_VERSION = f"weasyprint-{weasyprint.__version__}/{PDF_VARIANT}/1"
 A4_POINTS = (595.276, 841.89)
+# Most pages an uploaded attachment may have (the setting ATTACHMENT_MAX_PAGES overrides it).
+MAX_PAGES = 200
 
 
 class PdfError(ValueError):
@@ -71,27 +88,247 @@ def render_html(html: str, *, base_dir: Path, allowed_roots: list[Path] = ()) ->
     return Rendered(pdf=pdf, pages=len(document.pages), anchors=anchors)
 
 
-def inspect_pdf(data: bytes) -> PdfInfo:
-    """Check that `data` is a readable, unencrypted PDF with at least one page."""
+_READ_ERRORS = (
+    PdfReadError,
+    PyPdfError,
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    OSError,
+    RecursionError,
+)
+DAMAGED_MESSAGE = "PDF-filen är skadad och kan inte läsas."
+
+
+def _open(data: bytes) -> PdfReader:
     if not data.startswith(b"%PDF-"):
         raise PdfError("Filen är ingen PDF. Spara dokumentet som PDF och försök igen.")
+    reader = PdfReader(io.BytesIO(data), strict=False)
+    if reader.is_encrypted:
+        raise PdfError(
+            "PDF-filen är lösenordsskyddad eller krypterad. Ta bort skyddet och ladda upp den igen."
+        )
+    return reader
+
+
+def _page_box(page, number: int) -> RectangleObject:
+    """The page's MediaBox, normalised (left < right, bottom < top); PdfError (Swedish) when it
+    is missing, not four numbers, or has no area."""
     try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            raise PdfError(
-                "PDF-filen är lösenordsskyddad eller krypterad. Ta bort skyddet och ladda upp "
-                "den igen."
-            )
-        pages = len(reader.pages)
-        for page in reader.pages:
-            page.mediabox  # noqa: B018 - touches every page object, finds broken files
-    except PdfError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as error:
-        raise PdfError("PDF-filen är skadad och kan inte läsas.") from error
+        box = page.mediabox
+        corners = [float(value) for value in box]
+    except _READ_ERRORS:
+        raise PdfError(
+            f"Sidan {number} i PDF-filen saknar giltig sidstorlek (MediaBox). Spara filen som "
+            "PDF på nytt och försök igen."
+        ) from None
+    if len(corners) != 4 or not all(math.isfinite(value) for value in corners):
+        raise PdfError(
+            f"Sidan {number} i PDF-filen saknar giltig sidstorlek (MediaBox). Spara filen som "
+            "PDF på nytt och försök igen."
+        )
+    left, right = sorted(corners[0::2])
+    bottom, top = sorted(corners[1::2])
+    if right - left < 1 or top - bottom < 1:
+        raise PdfError(
+            f"Sidan {number} i PDF-filen har ingen yta (sidstorleken är noll). Spara filen som "
+            "PDF på nytt och försök igen."
+        )
+    return RectangleObject([left, bottom, right, top])
+
+
+def _check_pages(reader: PdfReader, max_pages: int | None) -> int:
+    pages = len(reader.pages)
     if pages < 1:
         raise PdfError("PDF-filen har inga sidor.")
-    return PdfInfo(pages=pages)
+    if max_pages is not None and pages > max_pages:
+        raise PdfError(
+            f"PDF-filen har {pages} sidor. En bifogad handling får ha högst {max_pages} sidor; "
+            "dela upp den eller bifoga ett utdrag."
+        )
+    for number, page in enumerate(reader.pages, start=1):
+        _page_box(page, number)
+    return pages
+
+
+def inspect_pdf(data: bytes, *, max_pages: int | None = None) -> PdfInfo:
+    """Check that `data` is a readable, unencrypted PDF with at least one page (and at most
+    `max_pages`), every page with a usable MediaBox."""
+    try:
+        return PdfInfo(pages=_check_pages(_open(data), max_pages))
+    except PdfError:
+        raise
+    except _READ_ERRORS as error:
+        raise PdfError(DAMAGED_MESSAGE) from error
+
+
+# --- Cleaning uploads -------------------------------------------------------------------------
+
+# Keys that make a viewer run, open, send or embed something, wherever they occur.
+_ACTIVE_KEYS = (
+    "/AA",  # additional actions: on open, close, focus, page visibility …
+    "/OpenAction",
+    "/JavaScript",
+    "/JS",
+    "/EmbeddedFiles",
+    "/EF",
+    "/XFA",
+    "/RichMediaContent",
+)
+# Annotations that exist to run, play, submit or carry files.
+_DROPPED_ANNOTATIONS = {
+    "/Widget",
+    "/FileAttachment",
+    "/Movie",
+    "/Sound",
+    "/Screen",
+    "/RichMedia",
+    "/3D",
+}
+_WEB_ADDRESS = re.compile(r"https?://[^\s\x00-\x1f\x7f]+", re.IGNORECASE)
+
+
+def _resolve(value):
+    return value.get_object() if isinstance(value, IndirectObject) else value
+
+
+def is_web_link(action) -> bool:
+    """True for a /URI action to an http(s) address, the only action an upload may keep."""
+    action = _resolve(action)
+    if not isinstance(action, DictionaryObject) or action.get("/S") != "/URI":
+        return False
+    uri = _resolve(action.get("/URI"))
+    if isinstance(uri, bytes):
+        uri = uri.decode("latin-1")
+    return isinstance(uri, str) and bool(_WEB_ADDRESS.fullmatch(str(uri)))
+
+
+def _annotation_allowed(annotation) -> bool:
+    annotation = _resolve(annotation)
+    if not isinstance(annotation, DictionaryObject):
+        return False
+    if annotation.get("/Subtype") in _DROPPED_ANNOTATIONS:
+        return False
+    rect = _resolve(annotation.get("/Rect"))
+    if not isinstance(rect, ArrayObject) or len(rect) != 4:
+        return False
+    if annotation.get("/Subtype") == "/Link":
+        # Internal destinations point at pages of the upload, which the kallelse does not have.
+        return "/A" in annotation and is_web_link(annotation["/A"])
+    return True
+
+
+def _scrub(roots, removed: set[str]) -> None:
+    """Remove active content from every object reachable from `roots`, in place."""
+    stack = list(roots)
+    seen: set[int] = set()
+    while stack:
+        item = stack.pop()
+        if isinstance(item, IndirectObject):
+            if item.idnum in seen:
+                continue
+            seen.add(item.idnum)
+            try:
+                item = item.get_object()
+            except _READ_ERRORS:
+                continue
+        if isinstance(item, DictionaryObject):  # streams too: their dictionary part
+            for key in _ACTIVE_KEYS:
+                if key in item:
+                    del item[key]
+                    removed.add(key)
+            if "/A" in item:
+                if is_web_link(item["/A"]):
+                    action = _resolve(item["/A"])
+                    if "/Next" in action:
+                        del action["/Next"]
+                        removed.add("/Next")
+                else:
+                    del item["/A"]
+                    removed.add("/A")
+            if "/Annots" in item:
+                annotations = _resolve(item["/Annots"])
+                if isinstance(annotations, ArrayObject):
+                    kept = [a for a in annotations if _annotation_allowed(a)]
+                    if len(kept) != len(annotations):
+                        removed.add("/Annots")
+                    item[NameObject("/Annots")] = ArrayObject(kept)
+                else:
+                    del item["/Annots"]
+            stack.extend(item.values())
+        elif isinstance(item, ArrayObject):
+            stack.extend(item)
+
+
+def _find_active(data: bytes) -> list[str]:
+    """Active content left anywhere in a written file, object by object (a final check)."""
+    reader = PdfReader(io.BytesIO(data), strict=False)
+    found = []
+    size = int(reader.trailer.get("/Size", 0))
+    for idnum in range(1, size):
+        try:
+            item = reader.get_object(idnum)
+        except _READ_ERRORS:
+            continue
+        if isinstance(item, DictionaryObject):
+            found.extend(key for key in _ACTIVE_KEYS if key in item)
+            if "/A" in item and not is_web_link(item["/A"]):
+                found.append("/A")
+    return found
+
+
+@dataclass(frozen=True)
+class CleanPdf:
+    data: bytes
+    pages: int
+    removed: frozenset[str]  # PDF keys of what was taken away, for the audit trail
+
+
+def sanitize_pdf(data: bytes, *, max_pages: int | None = MAX_PAGES) -> CleanPdf:
+    """Rebuild an uploaded PDF from its pages, without active content.
+
+    Only the pages are copied (no document catalog: no OpenAction, names tree with JavaScript,
+    embedded files or forms); from the pages and everything they refer to, additional actions,
+    JavaScript, embedded files and every action but an http(s) link are removed; link
+    annotations to anything else, form widgets and media annotations go. Every MediaBox is
+    normalised. Raises PdfError (Swedish) for a file that is not a usable PDF, has a page
+    without a MediaBox or with zero size, or has more than `max_pages` pages."""
+    try:
+        reader = _open(data)
+        pages = _check_pages(reader, max_pages)
+        removed: set[str] = set()
+        root = reader.trailer.get("/Root")
+        root = _resolve(root) if root is not None else None
+        if isinstance(root, DictionaryObject):
+            removed.update(
+                key for key in ("/OpenAction", "/AA", "/Names", "/AcroForm") if key in root
+            )
+        # The reader's page objects are copies of the page dictionaries: clean both.
+        pages_and_references = [*reader.pages, *(p.indirect_reference for p in reader.pages)]
+        _scrub([item for item in pages_and_references if item is not None], removed)
+        writer = PdfWriter()
+        for number, page in enumerate(reader.pages, start=1):
+            box = _page_box(page, number)
+            for name in ("/CropBox", "/BleedBox", "/TrimBox", "/ArtBox"):
+                if name in page:
+                    del page[name]
+            page[NameObject("/MediaBox")] = ArrayObject(FloatObject(value) for value in box)
+            writer.add_page(page)
+        out = io.BytesIO()
+        writer.write(out)
+        cleaned = out.getvalue()
+    except PdfError:
+        raise
+    except _READ_ERRORS as error:
+        raise PdfError(DAMAGED_MESSAGE) from error
+    if _find_active(cleaned):
+        raise PdfError(
+            "PDF-filen innehåller skript eller åtgärder som inte gick att ta bort. Skriv ut den "
+            "till en ny PDF och försök igen."
+        )
+    return CleanPdf(data=cleaned, pages=pages, removed=frozenset(removed))
 
 
 @dataclass(frozen=True)
@@ -107,13 +344,16 @@ def splice(main: bytes, inserts: list[Insert]) -> bytes:
     """Draw each insert's pages onto the placeholder pages, scaled to fit A4.
 
     The main document's page objects, and with them its structure tree, outline and links,
-    stay as they are; the attachment's content is drawn onto them.
+    stay as they are; the attachment's content is drawn onto them. Each attachment is cleaned
+    again first (`sanitize_pdf`), so a file stored before the cleaning existed, or changed in
+    storage, brings no scripts or actions into the kallelse.
     """
     if not inserts:
         return main
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(main)))
     for insert in inserts:
-        reader = PdfReader(io.BytesIO(insert.data), strict=False)
+        clean = sanitize_pdf(insert.data, max_pages=None)
+        reader = PdfReader(io.BytesIO(clean.data), strict=False)
         for offset, source in enumerate(reader.pages):
             target = writer.pages[insert.first_page - 1 + offset]
             width, height = float(source.mediabox.width), float(source.mediabox.height)
