@@ -141,9 +141,14 @@ if ENVIRONMENT == "test":
     # Hashing strength is irrelevant for throwaway test users and dominates test time.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-# Login throttling: after this many failures for one user name (or many more from one
-# address) within the window, further attempts are refused until the window has passed.
-LOGIN_MAX_FAILURES_PER_USERNAME = int(os.environ.get("LOGIN_MAX_FAILURES_PER_USERNAME", "5"))
+# Login throttling (solna_sn.auth): within the window, a user name is refused, even with the
+# right password, after this many failures from one address, or this many from all addresses
+# together. Failures from one address over many user names never refuse anyone (everyone may
+# share the proxy's address); past LOGIN_MAX_FAILURES_PER_ADDRESS they are logged.
+LOGIN_MAX_FAILURES_PER_USERNAME_AND_ADDRESS = int(
+    os.environ.get("LOGIN_MAX_FAILURES_PER_USERNAME_AND_ADDRESS", "5")
+)
+LOGIN_MAX_FAILURES_PER_USERNAME = int(os.environ.get("LOGIN_MAX_FAILURES_PER_USERNAME", "20"))
 LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS", "30"))
 LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))
 
@@ -189,6 +194,13 @@ SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=PRODUCTION)
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 31536000 if PRODUCTION else 0))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=PRODUCTION)
+# How many reverse proxies in front of the web process append the client's address to
+# X-Forwarded-For (nginx with `proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for`:
+# 1). 0, the default, ignores the header: any client can write it. The login throttle counts
+# per client address, so behind a proxy without this everyone shares the proxy's address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("DJANGO_TRUSTED_PROXY_COUNT must be 0 or more.")
 if env_bool("DJANGO_BEHIND_TLS_PROXY", default=PRODUCTION):
     # The reverse proxy (nginx, load balancer) terminates TLS and sets this header.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from solna_sn.auth import client_address
 from solna_sn.models import LoginFailure, Role
 from tests.factories import UserFactory
 
@@ -54,21 +55,128 @@ def test_repeated_failures_throttle_even_the_right_password(client, db, settings
     assert "_auth_user_id" not in client.session
 
 
-def test_throttling_by_address_covers_many_user_names(client, db, settings):
-    settings.LOGIN_MAX_FAILURES_PER_ADDRESS = 4
+def test_random_user_names_from_one_address_do_not_lock_out_other_users(client, db):
+    # Behind the proxy everyone shares one address: a script of random user names must not
+    # lock out the förvaltning (31 failures used to lock out every user, admin included).
+    UserFactory(username="admin", role=Role.ADMINISTRATOR)
+    for number in range(31):
+        client.post(reverse("login"), {"username": f"slump{number}", "password": "x"})
+    assert LoginFailure.objects.filter(address="127.0.0.1").count() == 31
+    response = client.post(reverse("login"), {"username": "admin", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"]
+
+
+def test_user_name_over_its_limit_from_one_address_is_refused_there_only(client, db, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.LOGIN_MAX_FAILURES_PER_USERNAME_AND_ADDRESS = 3
     UserFactory(username="carl", role=Role.CONTROLLER)
-    for name in ("a", "b", "c", "d"):
-        client.post(reverse("login"), {"username": name, "password": "x"})
-    response = client.post(reverse("login"), {"username": "carl", "password": PASSWORD})
+    guesser = {"HTTP_X_FORWARDED_FOR": "198.51.100.7"}
+    for _ in range(3):
+        client.post(reverse("login"), {"username": "carl", "password": "gissning"}, **guesser)
+    response = client.post(reverse("login"), {"username": "carl", "password": PASSWORD}, **guesser)
+    assert "För många misslyckade inloggningsförsök" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+    response = client.post(
+        reverse("login"),
+        {"username": "carl", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="203.0.113.20",
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"]
+
+
+def test_user_name_over_its_limit_from_all_addresses_is_refused_everywhere(client, db, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.LOGIN_MAX_FAILURES_PER_USERNAME = 4
+    UserFactory(username="carl", role=Role.CONTROLLER)
+    for number in range(4):
+        client.post(
+            reverse("login"),
+            {"username": "carl", "password": "gissning"},
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{number + 1}",
+        )
+    assert set(LoginFailure.objects.values_list("address", flat=True)) == {
+        "198.51.100.1",
+        "198.51.100.2",
+        "198.51.100.3",
+        "198.51.100.4",
+    }
+    response = client.post(
+        reverse("login"),
+        {"username": "carl", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="203.0.113.20",
+    )
+    assert "För många misslyckade inloggningsförsök" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_forwarded_for_is_ignored_unless_the_proxy_is_trusted(client, db, settings):
+    assert settings.TRUSTED_PROXY_COUNT == 0  # the default
+    settings.LOGIN_MAX_FAILURES_PER_USERNAME_AND_ADDRESS = 3
+    UserFactory(username="carl", role=Role.CONTROLLER)
+    # A guesser who writes a new X-Forwarded-For on every attempt still counts as one address.
+    for number in range(3):
+        client.post(
+            reverse("login"),
+            {"username": "carl", "password": "gissning"},
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{number + 1}",
+        )
+    assert set(LoginFailure.objects.values_list("address", flat=True)) == {"127.0.0.1"}
+    response = client.post(
+        reverse("login"),
+        {"username": "carl", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="203.0.113.20",
+    )
     assert "För många misslyckade inloggningsförsök" in response.content.decode()
 
 
-def test_successful_login_clears_earlier_failures(client, db):
+@pytest.mark.parametrize(
+    ("count", "forwarded", "expected"),
+    [
+        (0, "198.51.100.7", "10.0.0.2"),
+        (1, "198.51.100.7", "198.51.100.7"),
+        # The client may write anything left of what the proxy appended.
+        (1, "192.0.2.66, 198.51.100.7", "198.51.100.7"),
+        (2, "192.0.2.66, 198.51.100.7, 10.0.0.3", "198.51.100.7"),
+        (1, "2001:db8::1", "2001:db8::1"),
+        (1, "inte-en-adress", "10.0.0.2"),
+        (2, "198.51.100.7", "10.0.0.2"),  # not through both proxies
+        (1, "", "10.0.0.2"),
+    ],
+)
+def test_client_address_trusts_only_the_configured_proxies(
+    rf, settings, count, forwarded, expected
+):
+    settings.TRUSTED_PROXY_COUNT = count
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == expected
+
+
+def test_empty_password_does_not_clear_failures(client, db, settings):
+    settings.LOGIN_MAX_FAILURES_PER_USERNAME_AND_ADDRESS = 3
+    UserFactory(username="carl", role=Role.CONTROLLER)
+    for _ in range(2):
+        client.post(reverse("login"), {"username": "carl", "password": "gissning"})
+    response = client.post(reverse("login"), {"username": "carl", "password": ""})
+    assert "Detta fält måste fyllas i." in response.content.decode()
+    assert LoginFailure.objects.filter(username="carl").count() == 2
+
+    client.post(reverse("login"), {"username": "carl", "password": "gissning"})
+    response = client.post(reverse("login"), {"username": "carl", "password": PASSWORD})
+    assert "För många misslyckade inloggningsförsök" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_successful_login_clears_only_its_own_failures(client, db):
     UserFactory(username="carl", role=Role.CONTROLLER)
     client.post(reverse("login"), {"username": "carl", "password": "fel"})
+    client.post(reverse("login"), {"username": "greta", "password": "fel"})
     client.post(reverse("login"), {"username": "carl", "password": PASSWORD})
     assert client.session["_auth_user_id"]
     assert not LoginFailure.objects.filter(username="carl").exists()
+    assert LoginFailure.objects.filter(username="greta").count() == 1
 
 
 def test_missing_fields_are_reported_in_swedish(client, db):
