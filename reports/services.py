@@ -38,6 +38,7 @@ from reports.models import (
     RenderedDocument,
     RenderKind,
     RenderStatus,
+    Secrecy,
     attachment_upload_to,
     rendered_upload_to,
 )
@@ -46,6 +47,7 @@ from solna_sn import audit, permissions
 from solna_sn.lib import pdf as pdflib
 from solna_sn.lib.dnr import DnrError, parse_dnr
 from solna_sn.lib.numbers import format_number
+from solna_sn.lib.text import text_problem
 from solna_sn.models import Committee, Role, User
 
 logger = logging.getLogger(__name__)
@@ -271,8 +273,13 @@ def memo_section_add(*, memo: Memo, by, heading: str = "") -> MemoSection:
     memo = _lock_memo(memo)
     _require(permissions.can_write_memo(by, memo.unit))
     _require_draft(memo)
+    heading = (heading or "").strip()
+    limit = MemoSection._meta.get_field("heading").max_length
+    problem = text_problem(heading, max_length=limit, multiline=False)
+    if problem:
+        raise ValidationError({"heading": f"Avsnittets rubrik: {problem}"})
     position = (memo.sections.aggregate(m=Max("position"))["m"] or 0) + 1
-    section = MemoSection.objects.create(memo=memo, position=position, heading=heading.strip())
+    section = MemoSection.objects.create(memo=memo, position=position, heading=heading)
     _bump(memo)
     audit.record("memo.section_added", by=by, target=memo, changes={"avsnitt": (None, heading)})
     return section
@@ -405,6 +412,22 @@ def memo_attachment_upload(*, memo: Memo, title: str, upload, by) -> MemoAttachm
     return attachment
 
 
+def linkable_memos(memo: Memo):
+    """The memos the Handlingar picker offers `memo`: approved or sent, of another ärende,
+    and no secret memo unless `memo` is itself confidential (see `Secrecy`)."""
+    candidates = Memo.objects.filter(state__in=[MemoState.APPROVED, MemoState.SENT]).exclude(
+        case=memo.case_id
+    )
+    secrecy = Secrecy.now()
+    if memo.pk not in secrecy.confidential_memo_ids:
+        candidates = candidates.exclude(pk__in=secrecy.memo_ids)
+    return candidates
+
+
+def may_enclose(memo: Memo, source: Memo) -> bool:
+    return linkable_memos(memo).filter(pk=source.pk).exists()
+
+
 @transaction.atomic
 def memo_attachment_link(*, memo: Memo, source: Memo, by) -> MemoAttachment:
     """Add another tjänsteskrivelse in the system as an enclosure."""
@@ -416,6 +439,13 @@ def memo_attachment_link(*, memo: Memo, source: Memo, by) -> MemoAttachment:
     if source.state not in (MemoState.APPROVED, MemoState.SENT):
         raise ValidationError(
             {"source": "Bara godkända eller skickade tjänsteskrivelser kan bifogas."}
+        )
+    if not may_enclose(memo, source):
+        raise ValidationError(
+            {
+                "source": "Tjänsteskrivelsen omfattas av sekretess och kan bara bifogas till "
+                "ett ärende som självt har sekretess."
+            }
         )
     position = (memo.attachments.aggregate(m=Max("position"))["m"] or 0) + 1
     attachment = MemoAttachment.objects.create(
@@ -504,6 +534,8 @@ def memo_return(*, memo: Memo, by, comment: str) -> Memo:
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"comment": "Skriv vad som behöver ändras."})
+    if problem := text_problem(comment):
+        raise ValidationError({"comment": problem})
     return _transition(memo, to=MemoState.DRAFT, by=by, reason=comment, review_comment=comment)
 
 
@@ -554,6 +586,8 @@ def memo_new_revision(*, memo: Memo, by, reason: str) -> Memo:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Skriv varför tjänsteskrivelsen ändras."})
+    if problem := text_problem(reason):
+        raise ValidationError({"reason": problem})
     new = Memo.objects.create(
         case=memo.case,
         revision=memo.revision + 1,
@@ -918,6 +952,7 @@ def _request(source, *, memo=None, meeting=None, subject="") -> RenderedDocument
                 title=source.title,
                 html=source.html,
                 inserts=source.inserts,
+                sent_version=source.sent_version,
             )
     except IntegrityError:  # requested at the same moment by someone else
         return RenderedDocument.objects.get(content_hash=source.content_hash)

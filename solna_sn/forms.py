@@ -3,6 +3,7 @@ checks every free-text field gets (no control characters, a length limit)."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 
 from solna_sn.lib.text import TEXT_MAX_LENGTH, text_problem
 
@@ -43,16 +44,25 @@ class AccessibleForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._add_text_checks()
+
+    def _add_text_checks(self) -> None:
+        """Give every CharField the text checks, once. Run again before cleaning, for fields a
+        subclass adds after `__init__` (one per memo section, per follow-up item …)."""
         for field in self.fields.values():
-            if isinstance(field, forms.CharField):
-                limit = field.max_length or TEXT_MAX_LENGTH
-                multiline = isinstance(field.widget, forms.Textarea)
-                field.validators = [
-                    v
-                    for v in field.validators
-                    if type(v).__name__ != "ProhibitNullCharactersValidator"
-                ]
-                field.validators.append(TextValidator(max_length=limit, multiline=multiline))
+            if not isinstance(field, forms.CharField) or any(
+                isinstance(v, TextValidator) for v in field.validators
+            ):
+                continue
+            limit = field.max_length or TEXT_MAX_LENGTH
+            multiline = isinstance(field.widget, forms.Textarea)
+            # The text check covers NUL and length, with one Swedish message each.
+            field.validators = [
+                v
+                for v in field.validators
+                if not isinstance(v, ProhibitNullCharactersValidator | MaxLengthValidator)
+            ]
+            field.validators.append(TextValidator(max_length=limit, multiline=multiline))
 
     def _mark(self, name):
         if name in self.fields:
@@ -61,6 +71,7 @@ class AccessibleForm(forms.Form):
             widget.attrs["aria-describedby"] = f"{self[name].auto_id}-fel"
 
     def full_clean(self):
+        self._add_text_checks()
         super().full_clean()
         for name in self.errors:
             self._mark(name)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from solna_sn.lib.numbers import format_number
+
 # Longest free text (a memo section, a comment) when the column itself has no limit.
 TEXT_MAX_LENGTH = 20_000
 
@@ -31,5 +33,8 @@ def text_problem(value: str, *, max_length: int | None = None, multiline: bool =
         return CONTROL_MESSAGE
     limit = TEXT_MAX_LENGTH if max_length is None else max_length
     if len(value) > limit:
-        return f"Texten är för lång: högst {limit} tecken (nu {len(value)})."
+        return (
+            f"Texten är för lång: högst {format_number(limit)} tecken "
+            f"(nu {format_number(len(value))})."
+        )
     return ""

@@ -114,7 +114,10 @@ def active_content(data: bytes) -> list[str]:
         if item.get("/S") == "/URI" and not str(item["/URI"]).startswith("https://"):
             found.append(str(item["/URI"]))
     catalog = reader.trailer["/Root"]
-    found.extend(key for key in ("/Names", "/OpenAction", "/AA", "/AcroForm") if key in catalog)
+    found.extend(key for key in ("/OpenAction", "/AA", "/AcroForm") if key in catalog)
+    names = catalog.get("/Names")
+    if names is not None:
+        found.extend(key for key in ("/JavaScript", "/EmbeddedFiles") if key in names.get_object())
     return found
 
 

@@ -61,3 +61,23 @@ def test_zip_bomb_is_refused_before_decompressing():
 def test_not_a_zip_is_refused():
     with pytest.raises(XlsxError, match="inte en Excelfil"):
         load_workbook_checked(b"hello")
+
+
+def test_form_fields_added_after_init_get_the_text_checks_too():
+    from django import forms
+
+    from solna_sn.forms import AccessibleForm
+
+    class SectionsForm(AccessibleForm):
+        title = forms.CharField(max_length=10)
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields["heading"] = forms.CharField(max_length=5)
+
+    form = SectionsForm({"title": "Rubrik", "heading": "a\x00b"})
+    assert not form.is_valid()
+    assert "styrtecken" in form.errors["heading"][0]
+    form = SectionsForm({"title": "x" * 11, "heading": "ok"})
+    assert not form.is_valid()
+    assert form.errors["title"] == ["Texten är för lång: högst 10 tecken (nu 11)."]

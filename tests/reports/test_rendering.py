@@ -133,6 +133,8 @@ def test_a_broken_attachment_fails_the_bundle_with_a_message_and_can_be_retried(
     )
     services.agenda_item_add(meeting=meeting, case=memo.case, by=granskare)
     attachment = memo.attachments.get()
+    with default_storage.open(attachment.file.name, "rb") as handle:
+        backup = handle.read()  # as stored: cleaned on upload, so not byte-equal to `original`
     # The stored file is damaged after upload.
     default_storage.delete(attachment.file.name)
     default_storage.save(attachment.file.name, ContentFile(b"%PDF-1.7 trasig"))
@@ -142,7 +144,7 @@ def test_a_broken_attachment_fails_the_bundle_with_a_message_and_can_be_retried(
     assert not document.file
     # Repaired from backup: the same content is retried, now with the attachment spliced in.
     default_storage.delete(attachment.file.name)
-    default_storage.save(attachment.file.name, ContentFile(original))
+    default_storage.save(attachment.file.name, ContentFile(backup))
     assert (
         services.render_request(kind=RenderKind.BUNDLE_INTERNAL, meeting=meeting).pk == document.pk
     )
