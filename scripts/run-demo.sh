@@ -6,6 +6,14 @@ cd "$(dirname "$0")/.."
 PORT="${PORT:-8000}"
 HOST="${HOST:-127.0.0.1}"
 export DJANGO_ENV="${DJANGO_ENV:-development}"
+# DEBUG off: the demo shows the product's own Swedish 404 and 500 pages, not Django's debug
+# pages with tracebacks (static files are served by WhiteNoise, see settings).
+export DJANGO_DEBUG="${DJANGO_DEBUG:-false}"
+if [ "$HOST" = "0.0.0.0" ] || [ "$HOST" = "::" ]; then
+  export DJANGO_ALLOWED_HOSTS="${DJANGO_ALLOWED_HOSTS:-*}"
+else
+  export DJANGO_ALLOWED_HOSTS="${DJANGO_ALLOWED_HOSTS:-localhost,127.0.0.1,[::1],$HOST}"
+fi
 unset DATABASE_URL REDIS_URL CELERY_BROKER_URL
 
 # WeasyPrint (the PDFs) needs Pango from the system, and HarfBuzz's subsetter for speed.

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "controls",
     "metrics",
     "contracts",
+    "goals",
 ]
 
 MIDDLEWARE = [
@@ -89,9 +90,12 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
-if PRODUCTION:
-    # Static files straight from the web process (compressed, cache-busting names).
-    MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
+# Static files straight from the web process: in production compressed with cache-busting
+# names from collectstatic; elsewhere from the source folders, so the demo (`make run`, which
+# runs with DEBUG off to show the product's own error pages) needs no collectstatic.
+MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 ROOT_URLCONF = "solna_sn.urls"
 WSGI_APPLICATION = "solna_sn.wsgi.application"
@@ -112,11 +116,32 @@ TEMPLATES = [
     }
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+# SQLite (the demo) is written by the web server's threads and the worker at once. A
+# transaction takes the write lock when it begins (IMMEDIATE) and waits up to `timeout`
+# seconds for it, so two racing saves run one after the other and the second sees the
+# first's change (the normal conflict view) instead of failing with "database is locked";
+# WAL lets readers go on while one writes.
+SQLITE_OPTIONS = {
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+}
+
+
+def database_config(url: str) -> dict:
+    config = dj_database_url.parse(
+        url,
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
+    )
+    if config["ENGINE"].endswith("sqlite3"):
+        config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
+    return config
+
+
+DATABASES = {
+    "default": database_config(
+        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
     )
 }
 if PRODUCTION and DATABASES["default"]["ENGINE"].endswith("sqlite3"):

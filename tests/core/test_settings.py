@@ -1,5 +1,6 @@
 """Settings load from the environment and fail loudly in production."""
 
+import json
 import os
 import subprocess
 import sys
@@ -91,3 +92,134 @@ def test_unknown_environment_name_is_refused():
 def test_models_have_no_changes_without_migrations():
     # Raises SystemExit(1) when a model change has no migration.
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+# --- The zero-setup demo (`make run`): SQLite and error pages ------------------------------
+
+
+def demo_env(var_dir: Path) -> dict[str, str]:
+    """The environment scripts/run-demo.sh gives the web process, on a fresh var/."""
+    return {"DJANGO_ENV": "development", "DJANGO_DEBUG": "false", "SOLNA_VAR_DIR": str(var_dir)}
+
+
+def run_python(code: str, *, env: dict[str, str]) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    for name in ("REDIS_URL", "CELERY_BROKER_URL", "SOLNA_VAR_DIR"):
+        base.pop(name, None)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**base, "DJANGO_SETTINGS_MODULE": "solna_sn.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_demo_sqlite_waits_for_the_write_lock_in_immediate_transactions(tmp_path):
+    code = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        "print(json.dumps(settings.DATABASES['default']))"
+    )
+    result = run_python(code, env=demo_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    config = json.loads(result.stdout.strip().splitlines()[-1])
+    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["NAME"] == str(tmp_path / "db.sqlite3")
+    assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert config["OPTIONS"]["timeout"] >= 10
+    assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]
+
+
+RACE = """
+import json, threading, time
+import django
+django.setup()
+from django.db import OperationalError, connection, transaction
+
+with connection.cursor() as cursor:
+    cursor.execute("CREATE TABLE race (id integer PRIMARY KEY, version integer NOT NULL)")
+    cursor.execute("INSERT INTO race VALUES (1, 0)")
+connection.close()
+
+results = {}
+both_started = threading.Barrier(2)
+
+
+def save(name):
+    # Like a save with an optimistic version check: read, work, write if nobody came first.
+    try:
+        both_started.wait()
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT version FROM race WHERE id = 1")
+            cursor.fetchone()
+            time.sleep(0.3)
+            cursor.execute("UPDATE race SET version = version + 1 WHERE id = 1 AND version = 0")
+            results[name] = "saved" if cursor.rowcount == 1 else "conflict"
+    except OperationalError as error:
+        results[name] = f"error: {error}"
+    finally:
+        connection.close()
+
+
+threads = [threading.Thread(target=save, args=(name,)) for name in ("a", "b")]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(json.dumps(results))
+"""
+
+
+def test_two_racing_saves_on_the_demo_sqlite_give_one_save_and_one_conflict(tmp_path):
+    # Before: the second writer got "database is locked" (a 500) instead of the conflict view.
+    result = run_python(RACE, env=demo_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    results = json.loads(result.stdout.strip().splitlines()[-1])
+    assert sorted(results.values()) == ["conflict", "saved"], results
+
+
+ERROR_PAGES = """
+import json
+import django
+django.setup()
+from django.test import Client
+
+client = Client(raise_request_exception=False, HTTP_HOST="127.0.0.1")
+missing = client.get("/finns-inte/")
+css = client.get("/static/css/app.css")
+# A real failure: the database of this fresh var/ has no tables, so reading the session fails.
+client.cookies["sessionid"] = "x" * 32
+broken = client.get("/")
+print(json.dumps({
+    "missing": [missing.status_code, missing.content.decode()],
+    "css": [css.status_code, b"".join(css.streaming_content).decode()[:200]
+            if css.streaming else css.content.decode()[:200]],
+    "broken": [broken.status_code, broken.content.decode()],
+}))
+"""
+
+
+def test_demo_shows_the_swedish_404_and_500_pages_and_serves_static_files(tmp_path):
+    result = run_python(ERROR_PAGES, env=demo_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    pages = json.loads(result.stdout.strip().splitlines()[-1])
+
+    status, html = pages["missing"]
+    assert status == 404
+    assert "<h1>Sidan finns inte</h1>" in html and '<html lang="sv">' in html
+    assert "Page not found" not in html and "URLconf" not in html
+
+    status, html = pages["broken"]
+    assert status == 500
+    assert '<html lang="sv">' in html and "<h1>Något gick fel</h1>" in html
+    assert "Traceback" not in html and "OperationalError" not in html
+    assert "Server Error" not in html
+
+    status, css = pages["css"]
+    assert status == 200 and css.strip()
+
+
+def test_make_run_starts_the_demo_with_debug_off():
+    script = (ROOT / "scripts" / "run-demo.sh").read_text()
+    assert 'export DJANGO_DEBUG="${DJANGO_DEBUG:-false}"' in script
