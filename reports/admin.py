@@ -41,6 +41,15 @@ class MeetingAdmin(ReadOnlyAdmin):
 
 @admin.register(RenderedDocument)
 class RenderedDocumentAdmin(ReadOnlyAdmin):
-    list_display = ("title", "kind", "status", "page_count", "attempts", "requested_at", "error")
-    list_filter = ("status", "kind")
+    list_display = (
+        "title",
+        "kind",
+        "sent_version",
+        "status",
+        "page_count",
+        "attempts",
+        "requested_at",
+        "error",
+    )
+    list_filter = ("status", "kind", "sent_version")
     exclude = ("html",)

@@ -14,10 +14,13 @@ from django.template.loader import render_to_string
 
 from reports.models import (
     CONFIDENTIAL_CONTACT_TEXT,
+    CONFIDENTIAL_ENCLOSURE_TITLE,
     CONFIDENTIAL_TEXT,
     Meeting,
     Memo,
+    MemoState,
     RenderKind,
+    Secrecy,
 )
 from reports.text import blocks
 from solna_sn.lib.pdf import RENDERER_VERSION
@@ -39,7 +42,8 @@ def handlingar(memo_date: datetime.date, attachment_titles: list[str]) -> list[s
 
 @dataclass
 class AttachmentPart:
-    """An enclosure as printed in a bundle: an uploaded PDF spliced in, or a memo."""
+    """An enclosure as printed in a bundle: an uploaded PDF spliced in, a memo, or (public
+    output, secret enclosure) the secrecy placeholder under a neutral title."""
 
     title: str
     anchor: str
@@ -47,6 +51,7 @@ class AttachmentPart:
     sha256: str = ""
     storage_name: str = ""
     memo: MemoView | None = None
+    withheld: bool = False
 
     @property
     def page_range(self) -> range:
@@ -64,6 +69,7 @@ class MemoView:
     dnr: str
     title: str
     revision: int
+    final: bool  # approved or sent, not a draft
     decision_proposal: list
     summary: list
     handlingar: list[str]
@@ -74,21 +80,30 @@ class MemoView:
     attachments: list[AttachmentPart] = field(default_factory=list)
 
 
-def memo_view(memo: Memo, *, anchor_prefix: str = "memo") -> MemoView:
+def memo_view(
+    memo: Memo, *, anchor_prefix: str = "memo", secrecy: Secrecy | None = None
+) -> MemoView:
     """Uses memo.case.committee, signatories, attachments and sections: prefetch them when
-    building many."""
+    building many. With `secrecy` (public output) every enclosure that is secret anywhere is
+    withheld: neither its title, its text nor its file is printed."""
     attachments = list(memo.attachments.all())
     parts = []
     for index, attachment in enumerate(attachments, start=1):
+        anchor = f"{anchor_prefix}-{memo.pk}-bilaga-{index}"
+        if secrecy is not None and secrecy.enclosure_is_secret(attachment):
+            parts.append(
+                AttachmentPart(title=CONFIDENTIAL_ENCLOSURE_TITLE, anchor=anchor, withheld=True)
+            )
+            continue
         part = AttachmentPart(
             title=attachment.title,
-            anchor=f"{anchor_prefix}-{memo.pk}-bilaga-{index}",
+            anchor=anchor,
             pages=attachment.page_count,
             sha256=attachment.sha256,
             storage_name=attachment.file.name if attachment.file else "",
         )
         if attachment.source_memo_id:
-            part.memo = memo_view(attachment.source_memo, anchor_prefix=part.anchor)
+            part.memo = memo_view(attachment.source_memo, anchor_prefix=anchor, secrecy=secrecy)
         parts.append(part)
     return MemoView(
         id=memo.pk,
@@ -98,9 +113,10 @@ def memo_view(memo: Memo, *, anchor_prefix: str = "memo") -> MemoView:
         dnr=memo.case.dnr,
         title=memo.title,
         revision=memo.revision,
+        final=memo.state in (MemoState.APPROVED, MemoState.SENT),
         decision_proposal=blocks(memo.decision_proposal),
         summary=blocks(memo.summary),
-        handlingar=handlingar(memo.date, [a.title for a in attachments]),
+        handlingar=handlingar(memo.date, [part.title for part in parts]),
         signatories=[(s.name, s.title) for s in memo.signatories.all()],
         dispatch=memo.dispatch_lines,
         dispatch_bulleted=memo.dispatch_bulleted,
@@ -116,7 +132,7 @@ class ItemView:
     dnr: str
     anchor: str
     confidential: bool
-    withheld: bool  # confidential and this is the public variant
+    withheld: bool  # public variant, and the item is confidential or its memo is secret
     osl_reference: str
     show_contact_text: bool
     memo: MemoView | None
@@ -137,14 +153,21 @@ class BundleView:
 
 
 def bundle_view(meeting: Meeting, agenda_items, *, internal: bool) -> BundleView:
-    """`agenda_items`: the meeting's items, ideally from `bundle_items(meeting)`."""
+    """`agenda_items`: the meeting's items, ideally from `bundle_items(meeting)`.
+
+    The public variant withholds confidential items, items whose memo is confidential on
+    any other meeting, and every enclosure that is secret anywhere (`Secrecy`), as the data
+    stands when the HTML is built."""
     items = []
     administration = meeting.committee.administrations.first()
+    secrecy = None if internal else Secrecy.now()
     for item in agenda_items:
-        withheld = item.confidential and not internal
+        withheld = not internal and (
+            item.confidential or item.memo_id in secrecy.confidential_memo_ids
+        )
         memo = None
         if item.memo_id and not withheld:
-            memo = memo_view(item.memo, anchor_prefix=f"arende-{item.pk}")
+            memo = memo_view(item.memo, anchor_prefix=f"arende-{item.pk}", secrecy=secrecy)
         items.append(
             ItemView(
                 label=item.label,
@@ -209,6 +232,7 @@ class DocumentSource:
     html: str
     inserts: list[dict]
     content_hash: str
+    sent_version: bool = False
 
 
 CONTEXT_COMMON = {"confidential_text": CONFIDENTIAL_TEXT, "contact_text": CONFIDENTIAL_CONTACT_TEXT}
@@ -218,6 +242,8 @@ def _inserts(memos: list[MemoView]) -> list[dict]:
     result = []
     for memo in memos:
         for part in memo.attachments:
+            if part.withheld:
+                continue
             if part.memo is None:
                 result.append(
                     {
@@ -233,17 +259,28 @@ def _inserts(memos: list[MemoView]) -> list[dict]:
     return result
 
 
-def _hash(kind: str, html: str, inserts: list[dict]) -> str:
+def _memos_in(memos: list[MemoView]):
+    """The memos and, at any depth, the memos they enclose."""
+    for memo in memos:
+        yield memo
+        yield from _memos_in([part.memo for part in memo.attachments if part.memo])
+
+
+def _hash(kind: str, html: str, inserts: list[dict], *, sent_version: bool) -> str:
+    # The audience is part of the content: a draft render and a sent render of the same
+    # HTML are two documents, and the draft one stays staff-only.
+    audience = "skickad" if sent_version else "utkast"
     digest = hashlib.sha256()
-    for piece in (RENDERER_VERSION, kind, html, *(i["sha256"] for i in inserts)):
+    for piece in (RENDERER_VERSION, kind, audience, html, *(i["sha256"] for i in inserts)):
         digest.update(piece.encode())
         digest.update(b"\0")
     return digest.hexdigest()
 
 
 def memo_html(memo: Memo, *, asset_base: str = "", preview_back_url: str = "") -> str:
-    """The memo alone (its enclosures are printed in the meeting bundle)."""
-    view = memo_view(memo)
+    """The memo alone (its enclosures are printed in the meeting bundle). Its Handlingar
+    name no secret enclosure: the memo PDF goes to the nämnd."""
+    view = memo_view(memo, secrecy=Secrecy.now())
     view.attachments = []
     return render_to_string(
         "reports/print/memo.html",
@@ -262,13 +299,16 @@ def _memo_title(memo: Memo) -> str:
 
 
 def memo_source(memo: Memo) -> DocumentSource:
+    """`sent_version` from the memo's state now: only the sent revision is for the nämnd."""
     html = memo_html(memo)
+    sent_version = memo.state == MemoState.SENT
     return DocumentSource(
         kind=RenderKind.MEMO,
         title=_memo_title(memo),
         html=html,
         inserts=[],
-        content_hash=_hash(RenderKind.MEMO, html, []),
+        content_hash=_hash(RenderKind.MEMO, html, [], sent_version=sent_version),
+        sent_version=sent_version,
     )
 
 
@@ -279,7 +319,7 @@ def report_source(*, title: str, html: str) -> DocumentSource:
         title=title,
         html=html,
         inserts=[],
-        content_hash=_hash(RenderKind.REPORT, html, []),
+        content_hash=_hash(RenderKind.REPORT, html, [], sent_version=False),
     )
 
 
@@ -291,6 +331,15 @@ def bundle_title(meeting: Meeting, *, internal: bool) -> str:
 def bundle_html(
     meeting: Meeting, *, internal: bool, asset_base: str = "", preview_back_url: str = ""
 ) -> tuple[str, list]:
+    html, inserts, _ = _bundle(
+        meeting, internal=internal, asset_base=asset_base, preview_back_url=preview_back_url
+    )
+    return html, inserts
+
+
+def _bundle(
+    meeting: Meeting, *, internal: bool, asset_base: str = "", preview_back_url: str = ""
+) -> tuple[str, list, BundleView]:
     view = bundle_view(meeting, bundle_items(meeting), internal=internal)
     inserts = _inserts([item.memo for item in view.items if item.memo])
     html = render_to_string(
@@ -303,18 +352,24 @@ def bundle_html(
             "preview_back_url": preview_back_url,
         },
     )
-    return html, inserts
+    return html, inserts, view
 
 
 def bundle_source(meeting: Meeting, *, internal: bool) -> DocumentSource:
+    """`sent_version` when the meeting is sent and no memo printed in the bundle (enclosures
+    included) is a draft: a bundle rendered before sending stays staff-only."""
     kind = RenderKind.BUNDLE_INTERNAL if internal else RenderKind.BUNDLE_PUBLIC
-    html, inserts = bundle_html(meeting, internal=internal)
+    html, inserts, view = _bundle(meeting, internal=internal)
+    sent_version = meeting.is_sent and all(
+        memo.final for memo in _memos_in([item.memo for item in view.items if item.memo])
+    )
     return DocumentSource(
         kind=kind,
         title=bundle_title(meeting, internal=internal),
         html=html,
         inserts=inserts,
-        content_hash=_hash(kind, html, inserts),
+        content_hash=_hash(kind, html, inserts, sent_version=sent_version),
+        sent_version=sent_version,
     )
 
 

@@ -2,7 +2,8 @@
 
 from django import forms
 
-from reports.models import Case, Memo, MemoState
+from reports import services
+from reports.models import Case, Memo
 from solna_sn.forms import DATE_ERRORS, DATE_INPUT, AccessibleForm
 from solna_sn.models import Role, Unit, User
 
@@ -147,10 +148,7 @@ class AttachmentLinkForm(AccessibleForm):
     def __init__(self, *args, memo: Memo, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["source"].queryset = (
-            Memo.objects.filter(state__in=[MemoState.APPROVED, MemoState.SENT])
-            .exclude(case=memo.case)
-            .select_related("case")
-            .order_by("-date")
+            services.linkable_memos(memo).select_related("case").order_by("-date")
         )
         self.fields["source"].label_from_instance = lambda m: f"{m.case.dnr} {m}"
 

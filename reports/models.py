@@ -6,11 +6,15 @@ Memos are revisioned: a memo sent to the nämnd is frozen; a later change is a n
 (`revision` + 1, `previous` pointing back) and both stay readable.
 """
 
+import secrets
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from solna_sn import permissions
 from solna_sn.lib.dnr import format_dnr
 from solna_sn.models import Administration, Committee, Unit
 
@@ -19,6 +23,8 @@ CONFIDENTIAL_CONTACT_TEXT = (
     "Om du önskar ta del av handlingarna kontaktar du socialnämnden som gör en prövning "
     "enligt offentlighets- och sekretesslagen (OSL)."
 )
+# Printed instead of the title of a secret enclosure in public output.
+CONFIDENTIAL_ENCLOSURE_TITLE = "Handling som omfattas av sekretess"
 
 
 class DnrCounter(models.Model):
@@ -395,13 +401,48 @@ def rendered_upload_to(instance, filename):
     return f"pdf/{instance.content_hash[:2]}/{instance.content_hash}.pdf"
 
 
+def new_document_token() -> str:
+    """32 random URL-safe characters (192 bits): PDF URLs cannot be guessed or counted."""
+    return secrets.token_urlsafe(24)
+
+
+class RenderedDocumentQuerySet(models.QuerySet):
+    def readable_by(self, user):
+        """The one rule for who opens which PDF (status, file and the reading room use it).
+
+        Staff read everything. A nämndledamot reads only what was rendered from sent papers
+        (`sent_version`, fixed when the document was requested: a draft render stays
+        staff-only even after its memo or meeting is sent): the public bundle and memo PDFs,
+        never the PDF of a memo on a confidential item of any meeting (see `Secrecy`; a memo
+        PDF prints no enclosure and names no secret one). Nobody else reads any.
+        """
+        if permissions.can_view_internal_papers(user):
+            return self
+        if not permissions.can_read_committee_papers(user):
+            return self.none()
+        return self.filter(
+            sent_version=True, kind__in=[RenderKind.MEMO, RenderKind.BUNDLE_PUBLIC]
+        ).exclude(kind=RenderKind.MEMO, memo_id__in=Secrecy.now().confidential_memo_ids)
+
+
+def can_read_document(user, document: "RenderedDocument") -> bool:
+    return RenderedDocument.objects.readable_by(user).filter(pk=document.pk).exists()
+
+
 class RenderedDocument(models.Model):
     """A PDF rendered by the worker from the stored HTML. The content hash covers the HTML,
-    the attached files and the renderer version: the same content is never rendered twice,
-    and the stored HTML makes a sent PDF reproducible."""
+    the attached files, the renderer version and `sent_version`: the same content is never
+    rendered twice, and the stored HTML makes a sent PDF reproducible.
+
+    URLs name a document by its random `token`, never by its id."""
 
     kind = models.CharField(max_length=20, choices=RenderKind.choices)
     content_hash = models.CharField(max_length=64, unique=True)
+    token = models.CharField(max_length=43, unique=True, default=new_document_token, editable=False)
+    # Rendered from papers sent to the nämnd: the sent memo revision, or a meeting's public
+    # bundle after sending with every memo in it approved or sent. Decided at request time
+    # and never changed; only these are for nämndledamöter (see `readable_by`).
+    sent_version = models.BooleanField("framställd från skickade handlingar", default=False)
     memo = models.ForeignKey(
         Memo, on_delete=models.PROTECT, null=True, blank=True, related_name="renders"
     )
@@ -427,6 +468,8 @@ class RenderedDocument(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     render_seconds = models.FloatField(null=True, blank=True)
 
+    objects = RenderedDocumentQuerySet.as_manager()
+
     class Meta:
         verbose_name = "framställd pdf"
         verbose_name_plural = "framställda pdf:er"
@@ -450,3 +493,61 @@ class RenderedDocument(models.Model):
     def filename(self) -> str:
         safe = "".join(c if c.isalnum() or c in " -_" else "-" for c in self.title).strip()
         return f"{safe or 'dokument'}.pdf"
+
+
+@dataclass(frozen=True)
+class Secrecy:
+    """What is secret anywhere, as the data stands now. Secrecy follows the content wherever
+    it is enclosed:
+
+    - `confidential_memo_ids`: every revision of an ärende on a confidential agenda item of
+      any meeting, and any memo that is itself such an item's memo;
+    - `memo_ids`: those, and every memo that encloses a secret memo (at any depth);
+    - `file_hashes`: the sha256 of every file uploaded to a confidential memo, wherever the
+      same file is attached again. (A memo secret only because it encloses one keeps its
+      own files public: they are not the secret content.)
+
+    Public output replaces secret enclosures with CONFIDENTIAL_TEXT (checked when the HTML is
+    built for rendering) and the Handlingar picker offers no secret memo to a memo that is
+    not itself confidential.
+    """
+
+    confidential_memo_ids: frozenset[int]
+    memo_ids: frozenset[int]
+    file_hashes: frozenset[str]
+
+    @classmethod
+    def now(cls) -> "Secrecy":
+        items = AgendaItem.objects.filter(confidential=True)
+        confidential = set(
+            Memo.objects.filter(
+                Q(case__in=items.filter(case__isnull=False).values("case"))
+                | Q(pk__in=items.filter(memo__isnull=False).values("memo"))
+            ).values_list("pk", flat=True)
+        )
+        secret = set(confidential)
+        frontier = set(confidential)
+        while frontier:  # memos enclosing a secret memo are secret too
+            frontier = (
+                set(
+                    MemoAttachment.objects.filter(source_memo__in=frontier).values_list(
+                        "memo_id", flat=True
+                    )
+                )
+                - secret
+            )
+            secret |= frontier
+        hashes = set(
+            MemoAttachment.objects.filter(
+                memo__in=confidential, source_memo__isnull=True
+            ).values_list("sha256", flat=True)
+        )
+        return cls(frozenset(confidential), frozenset(secret), frozenset(hashes))
+
+    def memo_is_secret(self, memo_id: int) -> bool:
+        return memo_id in self.memo_ids
+
+    def enclosure_is_secret(self, attachment: MemoAttachment) -> bool:
+        if attachment.source_memo_id is not None:
+            return attachment.source_memo_id in self.memo_ids
+        return attachment.sha256 in self.file_hashes

@@ -67,9 +67,10 @@ urlpatterns = [
         meetings.meeting_render,
         name="meeting_render",
     ),
-    path("pdf/<int:pk>/", meetings.render_status, name="render_status"),
-    path("pdf/<int:pk>/fil/", meetings.render_file, name="render_file"),
-    path("pdf/<int:pk>/forsok-igen/", meetings.render_retry, name="render_retry"),
+    # Rendered PDFs are named by their random token (RenderedDocument.token), not their id.
+    path("pdf/<slug:token>/", meetings.render_status, name="render_status"),
+    path("pdf/<slug:token>/fil/", meetings.render_file, name="render_file"),
+    path("pdf/<slug:token>/forsok-igen/", meetings.render_retry, name="render_retry"),
     path("lasrum/", meetings.reading_room, name="reading_room"),
     path("aterrapportering/", meetings.report_back_list, name="report_back"),
 ]

@@ -121,8 +121,10 @@ def can_manage_meetings(user) -> bool:
 
 
 def can_record_minutes(user) -> bool:
-    """Record protokollsutdrag and återrapportering after a meeting."""
-    return _role(user) in LEADERSHIP_ROLES or _role(user) == Role.HANDLAGGARE
+    """Record (or correct) protokollsutdrag and återrapportering after a meeting: the roles
+    that keep the protokoll, granskare and förvaltningschef. Not handläggare: a decision is
+    the nämnd's, and items may be secret."""
+    return _role(user) in LEADERSHIP_ROLES
 
 
 def can_view_internal_papers(user) -> bool:

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reports import documents, services
@@ -17,10 +18,10 @@ from reports.models import (
     AgendaItem,
     Decision,
     Meeting,
-    MemoState,
     RenderedDocument,
     RenderKind,
     RenderStatus,
+    can_read_document,
 )
 from solna_sn import permissions
 from solna_sn.views import current_committee, permission_required
@@ -214,39 +215,25 @@ def _render_response(request, document, back_url):
     return redirect(back_url)
 
 
-def _can_read(user, document: RenderedDocument) -> bool:
-    """Nämndledamöter read only what has been sent to the nämnd, never internal variants."""
-    if permissions.can_view_internal_papers(user):
-        return True
-    if not permissions.can_read_committee_papers(user):
-        return False
-    if document.kind == RenderKind.MEMO:
-        return (
-            document.memo.state == MemoState.SENT
-            and not document.memo.agenda_items.filter(confidential=True).exists()
-        )
-    if document.kind == RenderKind.BUNDLE_PUBLIC:
-        return document.meeting.is_sent
-    return False
-
-
-def _document(request, pk) -> RenderedDocument:
-    document = get_object_or_404(RenderedDocument.objects.select_related("memo", "meeting"), pk=pk)
-    if not _can_read(request.user, document):
+def _document(request, token) -> RenderedDocument:
+    """The document a PDF URL names by its token, if the user may read it
+    (`RenderedDocument.objects.readable_by`)."""
+    document = get_object_or_404(RenderedDocument, token=token)
+    if not can_read_document(request.user, document):
         raise PermissionDenied
     return document
 
 
 @require_GET
 @permission_required(permissions.can_read_committee_papers)
-def render_status(request, pk):
-    return render(request, "reports/_render_status.html", {"document": _document(request, pk)})
+def render_status(request, token):
+    return render(request, "reports/_render_status.html", {"document": _document(request, token)})
 
 
 @require_GET
 @permission_required(permissions.can_read_committee_papers)
-def render_file(request, pk):
-    document = _document(request, pk)
+def render_file(request, token):
+    document = _document(request, token)
     if document.status != RenderStatus.DONE:
         raise Http404("PDF:en är inte klar.")
     response = FileResponse(
@@ -261,8 +248,8 @@ def render_file(request, pk):
 
 @require_POST
 @permission_required(permissions.can_view_internal_papers)
-def render_retry(request, pk):
-    document = _document(request, pk)
+def render_retry(request, token):
+    document = _document(request, token)
     try:
         document = services.render_retry(document=document, by=request.user)
     except services.StateError as error:
@@ -270,14 +257,27 @@ def render_retry(request, pk):
             messages.error(request, str(error))
     if request.htmx:
         return render(request, "reports/_render_status.html", {"document": document})
-    return redirect(request.POST.get("next") or "reports:reading_room")
+    return redirect(_local_url(request, request.POST.get("next", "")))
+
+
+def _local_url(request, target: str) -> str:
+    """`target` if it stays on this site, otherwise the reading room."""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("reports:reading_room")
 
 
 @require_GET
 @permission_required(permissions.can_read_committee_papers)
 def reading_room(request):
-    """Nämnd members: meetings sent to the nämnd, with their PDFs."""
+    """Nämnd members: meetings sent to the nämnd, with the PDFs rendered from the sent papers
+    that the user may read (staff see the internal variant too)."""
     internal = permissions.can_view_internal_papers(request.user)
+    sent_papers = RenderedDocument.objects.readable_by(request.user).filter(
+        status=RenderStatus.DONE, sent_version=True
+    )
     meetings = (
         Meeting.objects.filter(sent_at__isnull=False)
         .select_related("committee")
@@ -285,18 +285,10 @@ def reading_room(request):
             Prefetch(
                 "items",
                 queryset=AgendaItem.objects.select_related("memo", "case").prefetch_related(
-                    Prefetch(
-                        "memo__renders",
-                        queryset=RenderedDocument.objects.filter(status=RenderStatus.DONE),
-                    )
+                    Prefetch("memo__renders", queryset=sent_papers.filter(kind=RenderKind.MEMO))
                 ),
             ),
-            Prefetch(
-                "renders",
-                queryset=RenderedDocument.objects.filter(status=RenderStatus.DONE).order_by(
-                    "-finished_at"
-                ),
-            ),
+            Prefetch("renders", queryset=sent_papers.order_by("-finished_at")),
         )
     )
     today = timezone.localdate()

@@ -136,7 +136,7 @@ def _memo_page(request, memo, *, form=None, status=200, **extra):
     editable = memo.state == MemoState.DRAFT and permissions.can_write_memo(request.user, memo.unit)
     if form is None:
         form = MemoForm(initial=MemoForm.initial_for(memo), memo=memo)
-    renders = {r.kind: r for r in memo.renders.order_by("-requested_at")}
+    renders = {r.kind: r for r in memo.renders.order_by("requested_at")}  # the latest wins
     context = {
         "memo": memo,
         "form": form,

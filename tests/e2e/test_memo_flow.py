@@ -127,5 +127,5 @@ def test_memo_from_draft_to_the_reading_room(page, people):
     assert len(response.body()) == public.size
     # The internal variant and the draft pages stay closed to her.
     internal = RenderedDocument.objects.get(kind=RenderKind.BUNDLE_INTERNAL, meeting=meeting)
-    assert page.request.get(f"/pdf/{internal.pk}/fil/").status == 403
+    assert page.request.get(f"/pdf/{internal.token}/fil/").status == 403
     assert page.request.get(f"/tjansteskrivelser/{memo.pk}/").status == 403

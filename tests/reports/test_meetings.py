@@ -186,7 +186,7 @@ def test_minutes_and_report_back(
             paragraph=78,
             text="Bifall",
             report_back_required=False,
-            by=handlaggare,
+            by=granskare,
             today=MEETING_DAY - datetime.timedelta(days=1),
         )
     decision = services.decision_record(
@@ -195,7 +195,7 @@ def test_minutes_and_report_back(
         text="Socialnämnden godkänner överenskommelsen.",
         report_back_required=True,
         report_back_due=datetime.date(2025, 3, 1),
-        by=handlaggare,
+        by=granskare,
         today=MEETING_DAY,
     )
     with pytest.raises(ValidationError) as caught:
@@ -204,18 +204,16 @@ def test_minutes_and_report_back(
             paragraph=78,
             text="Inga",
             report_back_required=False,
-            by=handlaggare,
+            by=granskare,
             today=MEETING_DAY,
         )
     assert caught.value.message_dict["paragraph"] == ["§ 78 finns redan i protokollet."]
     assert list(Decision.objects.filter(reported_back_on__isnull=True)) == [decision]
     with pytest.raises(ValidationError):
-        services.decision_report_back(decision=decision, on=MEETING_DAY, note="", by=handlaggare)
+        services.decision_report_back(decision=decision, on=MEETING_DAY, note="", by=granskare)
     services.decision_report_back(
-        decision=decision, on=datetime.date(2025, 2, 3), note="Ärende 5 i februari", by=handlaggare
+        decision=decision, on=datetime.date(2025, 2, 3), note="Ärende 5 i februari", by=granskare
     )
     assert not Decision.objects.filter(reported_back_on__isnull=True).exists()
     with pytest.raises(services.StateError):
-        services.decision_report_back(
-            decision=decision, on=MEETING_DAY, note="igen", by=handlaggare
-        )
+        services.decision_report_back(decision=decision, on=MEETING_DAY, note="igen", by=granskare)

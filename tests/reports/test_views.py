@@ -82,9 +82,9 @@ def test_nämndledamot_sees_no_drafts_or_internal_papers(client, member, memo, s
     draft_pdf = render_now(kind=RenderKind.MEMO, memo=_draft(memo))
     internal = render_now(kind=RenderKind.BUNDLE_INTERNAL, meeting=sent_meeting)
     public = render_now(kind=RenderKind.BUNDLE_PUBLIC, meeting=sent_meeting)
-    assert client.get(reverse("reports:render_file", args=[draft_pdf.pk])).status_code == 403
-    assert client.get(reverse("reports:render_file", args=[internal.pk])).status_code == 403
-    response = client.get(reverse("reports:render_file", args=[public.pk]))
+    assert client.get(reverse("reports:render_file", args=[draft_pdf.token])).status_code == 403
+    assert client.get(reverse("reports:render_file", args=[internal.token])).status_code == 403
+    response = client.get(reverse("reports:render_file", args=[public.token]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
 
@@ -214,7 +214,7 @@ def test_render_status_polls_until_done(client, granskare, memo):
     html = response.content.decode()
     assert "Köad" in html and 'hx-trigger="every 1s"' in html
     services.render_run(document.pk)
-    html = client.get(reverse("reports:render_status", args=[document.pk])).content.decode()
+    html = client.get(reverse("reports:render_status", args=[document.token])).content.decode()
     assert document.__class__.objects.get(pk=document.pk).status == RenderStatus.DONE
     assert "Klar" in html and "hx-trigger" not in html and "Öppna PDF" in html
 
