@@ -180,3 +180,66 @@ def can_plan_contract_followups(user) -> bool:
 def can_approve_contract_followup(user) -> bool:
     """Approve (lock) a completed follow-up: förvaltningsledning."""
     return _role(user) in LEADERSHIP_ROLES
+
+
+# --- Mål --------------------------------------------------------------------------------------
+
+
+def can_view_goals(user) -> bool:
+    return is_staff_member(user)
+
+
+def can_edit_goal_tree(user) -> bool:
+    """Goals, mått, aktiviteter, uppdrag and copying a year: förvaltningsledning and the
+    administratör."""
+    return _role(user) in LEADERSHIP_ROLES or _role(user) == Role.ADMINISTRATOR
+
+
+def can_assign_goal_assessments(user) -> bool:
+    """Give an assessment to a writer, or write any of them: förvaltningsledning."""
+    return _role(user) in LEADERSHIP_ROLES
+
+
+def can_assess_goal(user, assessment) -> bool:
+    """Write a goal's or uppdrag's assessment: the writer it is assigned to, or
+    förvaltningsledning. Staff of another enhet may read it but not change it."""
+    if can_assign_goal_assessments(user):
+        return True
+    return (
+        assessment is not None
+        and is_staff_member(user)
+        and assessment.writer_id is not None
+        and assessment.writer_id == user.pk
+    )
+
+
+# --- Ekonomi ----------------------------------------------------------------------------------
+
+
+def can_view_economy(user) -> bool:
+    """Economic tables, personnel key figures, taxor and kvalitetsdeklarationer: staff."""
+    return is_staff_member(user)
+
+
+def can_enter_economy(user, committee=None) -> bool:
+    """Enter figures, import the ekonomisystem's export, lock tables and keep the registers:
+    controllers of the nämnd's förvaltning, and förvaltningsledning. Without `committee`, whether
+    the role may do so anywhere."""
+    role = _role(user)
+    if role in LEADERSHIP_ROLES:
+        return True
+    if role != Role.CONTROLLER:
+        return False
+    if committee is None:
+        return True
+    return user.units.filter(administration__committee=committee).exists()
+
+
+def can_reopen_economy(user) -> bool:
+    """Reopen a locked table (with a reason): förvaltningsledning."""
+    return _role(user) in LEADERSHIP_ROLES
+
+
+def can_define_economy_tables(user) -> bool:
+    """Table definitions, row sets, columns and the account mapping: the administratör."""
+    return can_administer(user)

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "controls",
     "metrics",
     "contracts",
+    "economy",
     "goals",
 ]
 
@@ -254,7 +255,20 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
     _broker_dir.mkdir(parents=True, exist_ok=True)  # never in production (Redis required)
+# The longest a PDF may render (seconds). Past the soft limit the rendering fails with a
+# message; at the hard limit the worker kills it. So no live worker still renders a document
+# claimed longer ago than this, and a worker starting up may take such a job over (see
+# reports.tasks).
+RENDER_TIME_LIMIT_SECONDS = int(os.environ.get("RENDER_TIME_LIMIT_SECONDS", "600"))
+if RENDER_TIME_LIMIT_SECONDS < 60:
+    raise ImproperlyConfigured("RENDER_TIME_LIMIT_SECONDS must be at least 60.")
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # A message not acknowledged within this time goes back to the queue (a worker that died
+    # never acknowledges). Longer than any job, or a running one would be started twice.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": RENDER_TIME_LIMIT_SECONDS + 300}
 CELERY_TASK_IGNORE_RESULT = True
+# A job is acknowledged when it has finished, not when it is received, and a job whose worker
+# process died goes back to the queue: a killed worker never loses a job on Redis.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
