@@ -139,6 +139,8 @@ class AttachmentLinkForm(AccessibleForm):
     source = forms.ModelChoiceField(
         label="Tjänsteskrivelse i systemet",
         queryset=Memo.objects.none(),
+        help_text="Godkända och skickade tjänsteskrivelser. En tjänsteskrivelse med sekretess "
+        "kan bara bifogas i ett ärende som självt har sekretess.",
         error_messages={
             "required": "Välj en tjänsteskrivelse.",
             "invalid_choice": "Välj en tjänsteskrivelse i listan.",
