@@ -9,19 +9,27 @@ all rows or nothing.
 
 from __future__ import annotations
 
-import io
+import math
 import re
-import zipfile
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from controls import rules, services
-from controls.models import ControlMethod, ControlPlan, PlanState, Process, RiskCategory
+from controls.models import ControlMethod, ControlPlan, PlanState, Process, Risk, RiskCategory
 from solna_sn import audit, permissions
+from solna_sn.forms import integer_limits, text_max_length
+from solna_sn.lib.numbers import format_number
 from solna_sn.lib.periods import MONTH_NAMES
-from solna_sn.lib.xlsx import append_header, workbook_bytes
+from solna_sn.lib.text import text_problem
+from solna_sn.lib.xlsx import (
+    UNCACHED_FORMULA_MESSAGE,
+    append_header,
+    append_row,
+    load_workbook_checked,
+    workbook_bytes,
+)
 
 # The verksamhetsplan's columns, in print order: (field, title).
 PLAN_COLUMNS = (
@@ -56,6 +64,11 @@ DETAIL_COLUMNS = (
 
 PROCESS_NAME_MAX = Process._meta.get_field("name").max_length
 HEADER_SEARCH_ROWS = 30  # the header is looked for among the sheet's first rows
+# A VP table has some thirty risks; page-broken rows and repeated headers add a few. Anything
+# far beyond is refused before the cells are read.
+MAX_ROWS = 2_000
+MAX_COLUMNS = 40
+MAX_UNCOMPRESSED_BYTES = 20 * 1024 * 1024
 
 
 # --- Export -----------------------------------------------------------------------------------
@@ -79,20 +92,21 @@ def export_plan_workbook(plan: ControlPlan) -> bytes:
     title = f"{plan} – {plan.committee.name}"
     if plan.state != PlanState.ADOPTED:
         title += f" ({plan.get_state_display().lower()})"
-    sheet.append([title])
+    append_row(sheet, [title])
     sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
     append_header(sheet, [title for _, title in PLAN_COLUMNS], PLAN_WIDTHS, wrap=True)
     for group in groups:
         first = sheet.max_row + 1
         for position, risk in enumerate(group.risks):
-            sheet.append(
+            append_row(
+                sheet,
                 [
                     group.process.name if position == 0 else None,
                     risk.title,
                     risk.risk_index,
                     risk.control_activity,
                     risk.how_when,
-                ]
+                ],
             )
             for cell in sheet[sheet.max_row]:
                 cell.alignment = wrap
@@ -115,7 +129,8 @@ def export_plan_workbook(plan: ControlPlan) -> bytes:
     )
     for group in groups:
         for risk in group.risks:
-            details.append(
+            append_row(
+                details,
                 [
                     risk.number,
                     group.process.name,
@@ -129,7 +144,7 @@ def export_plan_workbook(plan: ControlPlan) -> bytes:
                     _month_names(risk.control_months),
                     risk.responsible_unit.name if risk.responsible_unit else "",
                     risk.responsible_role,
-                ]
+                ],
             )
             for cell in details[details.max_row]:
                 cell.alignment = wrap
@@ -181,8 +196,16 @@ class _RawRow:
     values: dict[str, object]
 
 
+class _CellProblem:
+    """A cell whose value cannot be used: an error such as #DIV/0!, or a formula saved without
+    its value (which `data_only` would read as blank)."""
+
+    def __init__(self, message: str):
+        self.message = message
+
+
 def _text(value) -> str:
-    return "" if value is None else str(value).strip()
+    return "" if value is None or isinstance(value, _CellProblem) else str(value).strip()
 
 
 def _title_key(value) -> str:
@@ -190,6 +213,10 @@ def _title_key(value) -> str:
     a trailing colon or question mark ignored."""
     return " ".join(_text(value).split()).lower().rstrip(":?").strip()
 
+
+TEXT_LIMITS = {
+    name: text_max_length(Risk, name) for name in ("title", "control_activity", "how_when")
+}
 
 _KNOWN_TITLES = {_title_key(title): name for name, title in PLAN_COLUMNS + OPTIONAL_COLUMNS}
 
@@ -201,24 +228,41 @@ def _quoted_list(titles: list[str]) -> str:
     return ", ".join(quoted[:-1]) + " och " + quoted[-1]
 
 
+# What the integer columns hold (PositiveSmallIntegerField), whatever the database.
+INTEGER_LIMITS = integer_limits(Risk, "risk_index")
+
+
 def _integer(value) -> int | None:
-    """An integer cell: 12, 12.0 and "12" are read; ValueError (Swedish) for anything else."""
+    """An integer cell: 12, 12.0 and "12" are read; ValueError (Swedish) for anything else,
+    including infinity and numbers the column cannot hold."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
         raise ValueError(f"”{value}” är inte ett heltal.")
-    if isinstance(value, int):
-        return value
     if isinstance(value, float):
-        if value.is_integer():
-            return int(value)
-        raise ValueError(f"{str(value).replace('.', ',')} är inte ett heltal.")
-    text = _text(value)
-    if re.fullmatch(r"[+-]?\d+", text):
-        return int(text)
-    if re.fullmatch(r"[+-]?\d+[.,]0+", text):
-        return int(re.split(r"[.,]", text)[0])
-    raise ValueError(f"”{text}” är inte ett heltal.")
+        if not math.isfinite(value):
+            raise ValueError("Värdet är inte ett tal (oändligt eller odefinierat).")
+        if not value.is_integer():
+            raise ValueError(f"{str(value).replace('.', ',')} är inte ett heltal.")
+        number = int(value)
+    elif isinstance(value, int):
+        number = value
+    else:
+        text = _text(value)
+        if len(text) > 40:
+            raise ValueError("Cellen ska innehålla ett heltal.")
+        if re.fullmatch(r"[+-]?\d+", text):
+            number = int(text)
+        elif re.fullmatch(r"[+-]?\d+[.,]0+", text):
+            number = int(re.split(r"[.,]", text)[0])
+        else:
+            raise ValueError(f"”{text}” är inte ett heltal.")
+    low, high = INTEGER_LIMITS["min_value"], INTEGER_LIMITS["max_value"]
+    if number > high:
+        raise ValueError(f"Talet är för stort: högst {format_number(high)}.")
+    if number < low:
+        raise ValueError(f"Talet får inte vara mindre än {format_number(low)}.")
+    return number
 
 
 def _method(control_activity: str, how_when: str) -> tuple[str, int | None]:
@@ -273,25 +317,42 @@ def _find_header(rows: list[tuple]) -> tuple[int, dict[str, int], list[str]]:
 
 
 def _load_rows(data: bytes) -> tuple[str, list[tuple]]:
-    """The first sheet's title and cell values; ValueError (Swedish) if it cannot be read."""
-    from openpyxl import load_workbook
+    """The first sheet's title and cell values; ValueError (Swedish) if it cannot be read.
 
-    if not data:
-        raise ValueError("Filen är tom.")
+    The archive's unpacked size and the sheets' rows and columns are checked before the cells
+    are read. An error cell or a formula without a saved value is a `_CellProblem`."""
+    # Not read-only: merged Process cells then read as empty below their first cell.
+    checked = load_workbook_checked(
+        data,
+        max_rows=MAX_ROWS,
+        max_columns=MAX_COLUMNS,
+        max_uncompressed=MAX_UNCOMPRESSED_BYTES,
+    )
     try:
-        # Not read-only: merged Process cells then read as empty below their first cell.
-        workbook = load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        raise ValueError("Filen är inte en Excelfil (.xlsx).") from None
-    except Exception:
-        raise ValueError("Excelfilen är trasig och kan inte läsas.") from None
-    try:
-        if not workbook.worksheets:
+        if not checked.workbook.worksheets:
             raise ValueError("Excelfilen innehåller inga blad.")
-        sheet = workbook.worksheets[0]
-        return sheet.title, [tuple(row) for row in sheet.iter_rows(values_only=True)]
+        sheet = checked.workbook.worksheets[0]
+        rows = []
+        for row in sheet.iter_rows():
+            values = []
+            for cell in row:
+                if cell.data_type == "e":
+                    values.append(
+                        _CellProblem(
+                            f"Cellen innehåller felvärdet {cell.value}. Rätta formeln i Excel "
+                            "eller skriv in värdet."
+                        )
+                    )
+                elif cell.value is None and checked.is_uncached_formula(
+                    sheet.title, cell.coordinate
+                ):
+                    values.append(_CellProblem(UNCACHED_FORMULA_MESSAGE))
+                else:
+                    values.append(cell.value)
+            rows.append(tuple(values))
+        return sheet.title, rows
     finally:
-        workbook.close()
+        checked.close()
 
 
 def parse_plan_workbook(data: bytes, *, scale_max: int) -> PlanSheet:
@@ -328,12 +389,14 @@ def parse_plan_workbook(data: bytes, *, scale_max: int) -> PlanSheet:
         row = {
             name: values[index] if index < len(values) else None for name, index in columns.items()
         }
-        filled = [name for name, value in row.items() if _text(value)]
+        filled = [
+            name for name, value in row.items() if isinstance(value, _CellProblem) or _text(value)
+        ]
         if not filled:
             continue
         if all(_title_key(row[name]) == _title_key(title) for name, title in PLAN_COLUMNS):
             continue  # the header repeated after a page break
-        if filled == ["how_when"] and table:
+        if filled == ["how_when"] and table and not isinstance(row["how_when"], _CellProblem):
             previous = table[-1].values
             previous["how_when"] = f"{_text(previous['how_when'])} {_text(row['how_when'])}"
             continue
@@ -345,6 +408,15 @@ def parse_plan_workbook(data: bytes, *, scale_max: int) -> PlanSheet:
     process = ""
     for raw in table:
         number, values = raw.number, raw.values
+        problems = [
+            f"{ref(key, number)}: {value.message}"
+            for key, value in values.items()
+            if isinstance(value, _CellProblem)
+        ]
+        if problems:
+            # Read as blank, the cell would silently become "no value"; say so and go on.
+            result.errors.extend(problems)
+            continue
         errors: list[str] = []
         name = " ".join(_text(values["process_name"]).split())
         if len(name) > PROCESS_NAME_MAX:
@@ -352,6 +424,8 @@ def parse_plan_workbook(data: bytes, *, scale_max: int) -> PlanSheet:
                 f"{ref('process_name', number)}: Processens namn får vara högst "
                 f"{PROCESS_NAME_MAX} tecken."
             )
+        elif problem := text_problem(name, max_length=PROCESS_NAME_MAX, multiline=False):
+            errors.append(f"{ref('process_name', number)}: {problem}")
         elif name:
             process = name
         elif not process:
@@ -368,6 +442,9 @@ def parse_plan_workbook(data: bytes, *, scale_max: int) -> PlanSheet:
             texts[key] = _text(values[key])
             if not texts[key]:
                 errors.append(f"{ref(key, number)}: {message}")
+            elif problem := text_problem(texts[key], max_length=TEXT_LIMITS[key]):
+                errors.append(f"{ref(key, number)}: {problem}")
+                texts[key] = ""
         numbers: dict[str, int | None] = {}
         readable = True
         for key in ("risk_index", "likelihood", "consequence"):
@@ -397,10 +474,15 @@ def parse_plan_workbook(data: bytes, *, scale_max: int) -> PlanSheet:
                 f"{ref('how_when', number)}: Ingen kontrollmånad hittades i texten. Skriv ut "
                 "månaderna, till exempel ”Kontrollen ska genomföras i april och oktober.”"
             )
+        method, sample_size = _method(texts["control_activity"], texts["how_when"])
+        if sample_size is not None and sample_size > rules.SAMPLE_SIZE_MAX:
+            where = (
+                "how_when" if rules.sample_size_in_text(texts["how_when"]) else "control_activity"
+            )
+            errors.append(f"{ref(where, number)}: {rules.SAMPLE_SIZE_MESSAGE}")
         if errors:
             result.errors.extend(errors)
             continue
-        method, sample_size = _method(texts["control_activity"], texts["how_when"])
         result.rows.append(
             ParsedRisk(
                 process_name=process,

@@ -3,25 +3,47 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from controls.models import ControlMethod, DeviationLevel, FollowUpPeriod, RiskCategory
-from solna_sn.forms import DATE_ERRORS, DATE_INPUT, AccessibleForm
+from controls import rules
+from controls.models import (
+    Action,
+    ControlMethod,
+    ControlPlan,
+    DeviationLevel,
+    FollowUpPeriod,
+    Process,
+    ResultFigure,
+    Risk,
+    RiskCategory,
+)
+from solna_sn.forms import DATE_ERRORS, DATE_INPUT, AccessibleForm, integer_limits, text_max_length
+from solna_sn.lib.numbers import format_number
 from solna_sn.lib.periods import MONTH_NAMES
 from solna_sn.models import Unit
 
-INTEGER_ERRORS = {
-    "invalid": "Ange ett heltal.",
-    "min_value": "Ange ett tal som är minst %(limit_value)s.",
-    "max_value": "Ange ett tal som är högst %(limit_value)s.",
-}
 
-
-def _integer(label, *, required=False, min_value=None, max_value=None, **kwargs):
+def _integer(label, *, required=False, min_value=None, max_value=None, column=None, **kwargs):
+    """A whole-number field with Swedish messages. `column` (model, field name) narrows the
+    limits to what the database column holds, so a number too large for it gets a message
+    here instead of a database error."""
+    if column is not None:
+        limits = integer_limits(*column)
+        min_value = (
+            limits["min_value"] if min_value is None else max(min_value, limits["min_value"])
+        )
+        max_value = (
+            limits["max_value"] if max_value is None else min(max_value, limits["max_value"])
+        )
+    error_messages = {"invalid": "Ange ett heltal."}
+    if min_value is not None:
+        error_messages["min_value"] = f"Ange ett tal som är minst {format_number(min_value)}."
+    if max_value is not None:
+        error_messages["max_value"] = f"Ange ett tal som är högst {format_number(max_value)}."
     return forms.IntegerField(
         label=label,
         required=required,
         min_value=min_value,
         max_value=max_value,
-        error_messages=INTEGER_ERRORS,
+        error_messages=error_messages,
         **kwargs,
     )
 
@@ -45,19 +67,20 @@ class PlanCreateForm(AccessibleForm):
 class RiskForm(AccessibleForm):
     process_name = forms.CharField(
         label="Process",
-        max_length=200,
+        max_length=text_max_length(Process, "name"),
         widget=forms.TextInput(attrs={"list": "processer"}),
         help_text="Till exempel Myndighetsbeslut eller Placeringar. En ny process skapas om "
         "namnet inte finns.",
     )
     title = forms.CharField(label="Risk", widget=forms.Textarea(attrs={"rows": 3}))
     category = forms.ChoiceField(label="Kategori", choices=RiskCategory.choices)
-    likelihood = _integer("Sannolikhet")
-    consequence = _integer("Konsekvens")
+    likelihood = _integer("Sannolikhet", column=(Risk, "likelihood"))
+    consequence = _integer("Konsekvens", column=(Risk, "consequence"))
     risk_index = _integer(
         "Riskindex",
         min_value=1,
         max_value=100,
+        column=(Risk, "risk_index"),
         help_text="Räknas fram av sannolikhet × konsekvens. Fyll bara i själv om faktorerna "
         "inte är kända.",
     )
@@ -65,7 +88,12 @@ class RiskForm(AccessibleForm):
         label="Kontrollmoment", widget=forms.Textarea(attrs={"rows": 3})
     )
     method = forms.ChoiceField(label="Metod", choices=ControlMethod.choices)
-    sample_size = _integer("Stickprovets storlek", min_value=1, max_value=100000)
+    sample_size = _integer(
+        "Stickprovets storlek",
+        min_value=1,
+        max_value=rules.SAMPLE_SIZE_MAX,
+        column=(Risk, "sample_size"),
+    )
     how_when = forms.CharField(
         label="Hur ska kontrollen utföras och när", widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -84,7 +112,7 @@ class RiskForm(AccessibleForm):
     )
     responsible_role = forms.CharField(
         label="Ansvarig funktion",
-        max_length=100,
+        max_length=text_max_length(Risk, "responsible_role"),
         required=False,
         help_text="Till exempel Enhetschef.",
     )
@@ -167,20 +195,25 @@ class ResultForm(AccessibleForm):
         self.action_count = action_rows + ACTION_ROWS_EXTRA
         for i in range(self.figure_count):
             self.fields[f"figure-{i}-group"] = forms.CharField(
-                label="Grupp", max_length=100, required=False
+                label="Grupp", max_length=text_max_length(ResultFigure, "group"), required=False
             )
-            self.fields[f"figure-{i}-population"] = _integer("Antal", min_value=0)
-            self.fields[f"figure-{i}-checked"] = _integer("Antal kontrollerade", min_value=0)
-            self.fields[f"figure-{i}-deviations"] = _integer("Antal avvikelser", min_value=0)
+            for part, label in (
+                ("population", "Antal"),
+                ("checked", "Antal kontrollerade"),
+                ("deviations", "Antal avvikelser"),
+            ):
+                self.fields[f"figure-{i}-{part}"] = _integer(
+                    label, min_value=0, column=(ResultFigure, part)
+                )
             self.fields[f"figure-{i}-note"] = forms.CharField(
-                label="Övrigt", max_length=300, required=False
+                label="Övrigt", max_length=text_max_length(ResultFigure, "note"), required=False
             )
         for i in range(self.action_count):
             self.fields[f"action-{i}-description"] = forms.CharField(
                 label="Åtgärd", required=False, widget=forms.Textarea(attrs={"rows": 2})
             )
             self.fields[f"action-{i}-responsible"] = forms.CharField(
-                label="Ansvarig", max_length=200, required=False
+                label="Ansvarig", max_length=text_max_length(Action, "responsible"), required=False
             )
             self.fields[f"action-{i}-due"] = forms.DateField(
                 label="Klar senast",
@@ -274,7 +307,11 @@ class AdoptForm(AccessibleForm):
     adopted_on = forms.DateField(
         label="Fastställd datum", widget=DATE_INPUT, error_messages=DATE_ERRORS
     )
-    decision_reference = forms.CharField(label="Beslut", max_length=200, required=False)
+    decision_reference = forms.CharField(
+        label="Beslut",
+        max_length=text_max_length(ControlPlan, "decision_reference"),
+        required=False,
+    )
 
 
 class ReasonForm(AccessibleForm):

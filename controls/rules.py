@@ -115,10 +115,18 @@ def months_in_text(text: str) -> list[int]:
     return sorted({_MONTH_LOOKUP[word] for word in words if word in _MONTH_LOOKUP})
 
 
+SAMPLE_SIZE_MAX = 100_000
+SAMPLE_SIZE_MESSAGE = "Stickprovet kan omfatta högst 100 000 ärenden."
+
+
 def sample_size_in_text(text: str) -> int | None:
-    """ "Stickprov om 5 förhandsbedömningar" → 5."""
+    """ "Stickprov om 5 förhandsbedömningar" → 5. A number too long to be a count reads as
+    10**18, which every check then refuses as too large."""
     match = re.search(r"stickprov\s+om\s+(\d+)", (text or "").lower())
-    return int(match.group(1)) if match else None
+    if not match:
+        return None
+    digits = match.group(1)
+    return int(digits) if len(digits) <= 18 else 10**18
 
 
 def month_list(months: list[int]) -> str:

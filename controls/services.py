@@ -207,8 +207,8 @@ def _clean_risk(plan: ControlPlan, data: dict) -> dict:
     if method == ControlMethod.SAMPLE:
         if not sample or sample < 1:
             errors["sample_size"] = "Ange hur många ärenden stickprovet omfattar."
-        elif sample > 100000:
-            errors["sample_size"] = "Stickprovet kan omfatta högst 100 000 ärenden."
+        elif sample > rules.SAMPLE_SIZE_MAX:
+            errors["sample_size"] = rules.SAMPLE_SIZE_MESSAGE
     else:
         sample = None
     cleaned["sample_size"] = sample

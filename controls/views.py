@@ -39,6 +39,7 @@ from controls.models import (
 from reports import services as report_services
 from solna_sn import permissions
 from solna_sn.lib.periods import MONTH_NAMES
+from solna_sn.lib.text import without_control_characters
 from solna_sn.models import Unit
 from solna_sn.views import current_committee, permission_required
 
@@ -542,7 +543,13 @@ def result_transition(request, pk, action):
         elif action == "aterlamna":
             form = CommentForm(request.POST)
             if not form.is_valid():
-                messages.error(request, "Skriv vad som behöver ändras innan du lämnar tillbaka.")
+                if "comment" in form.data and form.data["comment"].strip():
+                    for message in form.errors.get("comment", []):
+                        messages.error(request, message)  # too long, or control characters
+                else:
+                    messages.error(
+                        request, "Skriv vad som behöver ändras innan du lämnar tillbaka."
+                    )
                 return redirect("controls:occasion", pk=result.occasion_id)
             services.result_return(
                 result=result, by=request.user, comment=form.cleaned_data["comment"]
@@ -725,9 +732,11 @@ def plan_import(request):
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        # An earlier upload that was never applied is abandoned: its file goes.
+        PlanImport.objects.filter(uploaded_by=request.user).delete()
         record = PlanImport.objects.create(
             uploaded_by=request.user,
-            filename=upload.name[:255],
+            filename=without_control_characters(upload.name, multiline=False)[:255],
             year=form.cleaned_data["year"],
             content=upload.read(),
         )

@@ -17,6 +17,17 @@ def decimal_limits(model, name: str) -> dict:
     return {"max_digits": model_field.max_digits, "decimal_places": model_field.decimal_places}
 
 
+def integer_limits(model, name: str) -> dict:
+    """`min_value` and `max_value` an integer column holds (PositiveSmallIntegerField 0–32 767,
+    PositiveIntegerField 0–2 147 483 647 …), the same on every database: SQLite would store a
+    larger number that PostgreSQL refuses."""
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    internal_type = model._meta.get_field(name).get_internal_type()
+    low, high = BaseDatabaseOperations.integer_field_ranges[internal_type]
+    return {"min_value": low, "max_value": high}
+
+
 def text_max_length(model, name: str) -> int:
     """The column's max_length, or the product's limit for unlimited text."""
     return model._meta.get_field(name).max_length or TEXT_MAX_LENGTH

@@ -38,3 +38,11 @@ def text_problem(value: str, *, max_length: int | None = None, multiline: bool =
             f"(nu {format_number(len(value))})."
         )
     return ""
+
+
+def without_control_characters(value: str, *, multiline: bool = True) -> str:
+    """`value` with control characters removed: for names that come from outside a form (an
+    uploaded file's name) and for text stored before the checks existed, when it is written
+    where such characters cannot go (an Excel cell)."""
+    pattern = _CONTROL if multiline else _CONTROL_SINGLE_LINE
+    return pattern.sub("", value)

@@ -12,6 +12,8 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 
+from solna_sn.lib.text import without_control_characters
+
 # Text starting with one of these is read as a formula by Excel or LibreOffice.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
@@ -39,7 +41,11 @@ def append_header(sheet, titles: list[str], widths: list[int], *, wrap: bool = F
 
 
 def set_text(cell, value) -> None:
-    """Store `value` in `cell`; a string is always a string cell, never a formula."""
+    """Store `value` in `cell`; a string is always a string cell, never a formula. Control
+    characters, which an Excel file cannot hold (text stored before the text checks), are
+    left out rather than failing the whole export."""
+    if isinstance(value, str):
+        value = without_control_characters(value)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
