@@ -1,10 +1,11 @@
-"""Excel out: the contract register and one follow-up, laid out as people print them."""
+"""Excel out: the contract register and one follow-up, laid out as people print them. Every
+text is written as text (`append_row`): a contract called `=HYPERLINK(…)` stays a name."""
 
 from __future__ import annotations
 
 from contracts import reporting
 from contracts.models import FollowUp, FollowUpKind
-from solna_sn.lib.xlsx import append_header, workbook_bytes
+from solna_sn.lib.xlsx import append_header, append_row, workbook_bytes
 
 DATE_FORMAT = "yyyy-mm-dd"
 MONEY_FORMAT = "# ##0"
@@ -54,7 +55,8 @@ def register_workbook(rows) -> bytes:
             warning = "Löper ut inom 12 månader och ingen upphandling är planerad"
         elif row.ended:
             warning = "Har upphört"
-        sheet.append(
+        append_row(
+            sheet,
             [
                 contract.name,
                 contract.area,
@@ -73,7 +75,7 @@ def register_workbook(rows) -> bytes:
                 contract.price_model,
                 "; ".join(str(p) for p in row.procurements),
                 warning,
-            ]
+            ],
         )
         cells = sheet[sheet.max_row]
         for index in (7, 8, 11, 12):
@@ -97,11 +99,11 @@ def followup_workbook(followup: FollowUp) -> bytes:
     contract = followup.contract
 
     def heading(text):
-        sheet.append([])
-        sheet.append([text])
+        append_row(sheet, [])
+        append_row(sheet, [text])
         sheet.cell(row=sheet.max_row, column=1).font = bold
 
-    sheet.append([f"{followup.get_kind_display()} avtalsuppföljning {followup.plan.year}"])
+    append_row(sheet, [f"{followup.get_kind_display()} avtalsuppföljning {followup.plan.year}"])
     sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
     facts = [
         ("Avtal", contract.name),
@@ -121,7 +123,7 @@ def followup_workbook(followup: FollowUp) -> bytes:
             ("Intervjuer", followup.method_interviews),
         ]
     for label, value in facts:
-        sheet.append([label, value])
+        append_row(sheet, [label, value])
         sheet.cell(row=sheet.max_row, column=1).font = bold
         cell = sheet.cell(row=sheet.max_row, column=2)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -130,23 +132,24 @@ def followup_workbook(followup: FollowUp) -> bytes:
 
     if followup.kind == FollowUpKind.ORDINARY:
         heading("Bedömning per punkt")
-        sheet.append(["Punkt", "Text", "Bedömning", "Kommentar"])
+        append_row(sheet, ["Punkt", "Text", "Bedömning", "Kommentar"])
         for cell in sheet[sheet.max_row]:
             cell.font = bold
         for number, title, items in reporting.areas(followup):
-            sheet.append([f"{number}. {title}"])
+            append_row(sheet, [f"{number}. {title}"])
             sheet.cell(row=sheet.max_row, column=1).font = bold
             for item in items:
-                sheet.append(
-                    [item.code, item.text, item.get_rating_display() or "Ej bedömd", item.comment]
+                append_row(
+                    sheet,
+                    [item.code, item.text, item.get_rating_display() or "Ej bedömd", item.comment],
                 )
         heading("Antal per bedömning")
         for _, label, count in reporting.rating_counts(followup):
-            sheet.append([label, count])
+            append_row(sheet, [label, count])
         groups = reporting.checklist(followup)
         if groups:
             heading("Leverantörens checklista")
-            sheet.append(["Hur ofta", "Aktivitet", "Status", "Avvikande enheter"])
+            append_row(sheet, ["Hur ofta", "Aktivitet", "Status", "Avvikande enheter"])
             for cell in sheet[sheet.max_row]:
                 cell.font = bold
             for label, activities in groups:
@@ -154,27 +157,28 @@ def followup_workbook(followup: FollowUp) -> bytes:
                     places = "; ".join(
                         f"{p.place}: {p.get_status_display()}" for p in activity.places.all()
                     )
-                    sheet.append([label, activity.text, activity.get_status_display(), places])
+                    append_row(sheet, [label, activity.text, activity.get_status_display(), places])
     else:
         heading("Kontroller")
-        sheet.append(["Kontroll", "Beskrivning", "Resultat"])
+        append_row(sheet, ["Kontroll", "Beskrivning", "Resultat"])
         for cell in sheet[sheet.max_row]:
             cell.font = bold
         for check in followup.checks.all():
-            sheet.append(
+            append_row(
+                sheet,
                 [
                     check.get_topic_display(),
                     check.narrative,
                     check.get_result_display() or "Inte kontrollerat",
-                ]
+                ],
             )
     deficiencies = list(followup.deficiencies.all())
     if deficiencies:
         heading("Brister och krav på åtgärder")
-        sheet.append(["Åtgärdas senast", "Brist", "Krav på åtgärd"])
+        append_row(sheet, ["Åtgärdas senast", "Brist", "Krav på åtgärd"])
         for cell in sheet[sheet.max_row]:
             cell.font = bold
         for deficiency in deficiencies:
-            sheet.append([deficiency.deadline, deficiency.description, deficiency.action])
+            append_row(sheet, [deficiency.deadline, deficiency.description, deficiency.action])
             sheet.cell(row=sheet.max_row, column=1).number_format = DATE_FORMAT
     return workbook_bytes(workbook)

@@ -9,6 +9,8 @@ from django import forms
 from contracts.models import (
     AcquisitionForm,
     ActivityStatus,
+    ChecklistActivity,
+    ChecklistPlaceStatus,
     CheckResult,
     Contract,
     FollowUp,
@@ -21,7 +23,7 @@ from contracts.models import (
     Rating,
 )
 from contracts.services import SupplierInput
-from solna_sn.forms import DATE_ERRORS, DATE_INPUT, AccessibleForm
+from solna_sn.forms import DATE_ERRORS, DATE_INPUT, AccessibleForm, decimal_limits, text_max_length
 from solna_sn.lib.numbers import NumberFormatError, format_number, parse_number
 from solna_sn.models import Unit
 
@@ -44,11 +46,13 @@ def _choices(choices, empty: str):
 
 class ContractForm(AccessibleForm):
     name = forms.CharField(
-        label="Avtalets namn", max_length=300, error_messages={"required": "Ange avtalets namn."}
+        label="Avtalets namn",
+        max_length=text_max_length(Contract, "name"),
+        error_messages={"required": "Ange avtalets namn."},
     )
     area = forms.CharField(
         label="Avtalsområde",
-        max_length=200,
+        max_length=text_max_length(Contract, "area"),
         error_messages={"required": "Ange avtalsområde."},
         help_text="Till exempel Familjerådgivning eller Grupp- och träningsbostäder.",
     )
@@ -60,7 +64,10 @@ class ContractForm(AccessibleForm):
         "känt, till exempel ”Familjecentrum AB, 556036-0793”.",
     )
     dnr = forms.CharField(
-        label="Diarienummer", required=False, max_length=30, help_text="Till exempel SN/2024:23."
+        label="Diarienummer",
+        required=False,
+        max_length=text_max_length(Contract, "dnr"),
+        help_text="Till exempel SN/2024:23.",
     )
     acquisition = forms.ChoiceField(
         label="Avtalsform",
@@ -70,7 +77,7 @@ class ContractForm(AccessibleForm):
     purchasing_party = forms.CharField(
         label="Inköpscentral eller huvudman",
         required=False,
-        max_length=200,
+        max_length=text_max_length(Contract, "purchasing_party"),
         help_text="Till exempel Adda inköpscentral, eller huvudmannen för en överenskommelse.",
     )
     start_date = _date("Startdatum", required=True)
@@ -82,7 +89,7 @@ class ContractForm(AccessibleForm):
     term_pattern = forms.CharField(
         label="Förlängningsmodell",
         required=False,
-        max_length=30,
+        max_length=text_max_length(Contract, "term_pattern"),
         help_text="Grundperiod och förlängningar i hela år, till exempel 2+1+1.",
     )
     annual_value = forms.CharField(
@@ -136,7 +143,7 @@ class ContractForm(AccessibleForm):
         if not raw:
             return None
         try:
-            return parse_number(raw)
+            return parse_number(raw, **decimal_limits(Contract, "annual_value"))
         except NumberFormatError as error:
             raise forms.ValidationError(str(error)) from error
 
@@ -173,11 +180,15 @@ class ExtensionForm(AccessibleForm):
 class ProcurementForm(AccessibleForm):
     designation = forms.CharField(
         label="Avtalsbeteckning",
-        max_length=300,
+        max_length=text_max_length(Procurement, "designation"),
         error_messages={"required": "Ange avtalsbeteckning."},
     )
-    area = forms.CharField(label="Verksamhetsområde", required=False, max_length=200)
-    dnr = forms.CharField(label="Diarienummer", required=False, max_length=30)
+    area = forms.CharField(
+        label="Verksamhetsområde", required=False, max_length=text_max_length(Procurement, "area")
+    )
+    dnr = forms.CharField(
+        label="Diarienummer", required=False, max_length=text_max_length(Procurement, "dnr")
+    )
     status = forms.ChoiceField(
         label="Status",
         choices=ProcurementStatus.choices,
@@ -189,7 +200,11 @@ class ProcurementForm(AccessibleForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="En kommun per rad.",
     )
-    coordinator = forms.CharField(label="Samordnande kommun", required=False, max_length=200)
+    coordinator = forms.CharField(
+        label="Samordnande kommun",
+        required=False,
+        max_length=text_max_length(Procurement, "coordinator"),
+    )
     planned_start = _date("Planerad start")
     contract_start = _date("Planerad avtalsstart")
     completed_on = _date("Genomförd", help_text="Fyll i när upphandlingen är genomförd.")
@@ -414,7 +429,9 @@ class ActivityForm(AccessibleForm):
         error_messages={"invalid_choice": "Välj hur ofta i listan."},
     )
     text = forms.CharField(
-        label="Aktivitet", max_length=300, error_messages={"required": "Beskriv aktiviteten."}
+        label="Aktivitet",
+        max_length=text_max_length(ChecklistActivity, "text"),
+        error_messages={"required": "Beskriv aktiviteten."},
     )
     status = forms.ChoiceField(
         label="Status",
@@ -432,7 +449,7 @@ class ActivityStatusForm(AccessibleForm):
     place = forms.CharField(
         label="Enhet eller boende som avviker",
         required=False,
-        max_length=200,
+        max_length=text_max_length(ChecklistPlaceStatus, "place"),
         help_text="Lämna tomt om alla har samma status.",
     )
     place_status = forms.ChoiceField(

@@ -45,7 +45,17 @@ from contracts.models import (
 )
 from solna_sn import audit, permissions
 from solna_sn.lib.dnr import DnrError, parse_dnr
+from solna_sn.lib.text import TEXT_MAX_LENGTH, text_problem
 from solna_sn.models import Committee, Unit
+
+
+def _max(model, name: str) -> int:
+    """The column's max_length: the limit a text is checked against before it is saved."""
+    return model._meta.get_field(name).max_length
+
+
+SUPPLIER_NAME_MAX = _max(Supplier, "name")
+PLACE_MAX = _max(ChecklistPlaceStatus, "place")
 
 
 def _require(allowed: bool) -> None:
@@ -63,7 +73,11 @@ def default_committee() -> Committee:
 # --- Shared field checks -------------------------------------------------------------------
 
 
-def _text(value, *, field: str, errors: dict, required: str = "", max_length: int = 0) -> str:
+def _text(
+    value, *, field: str, errors: dict, required: str = "", max_length: int = TEXT_MAX_LENGTH
+) -> str:
+    """Stripped text, or a message in `errors`: required and empty, longer than the column
+    (`max_length`; free text has the product's limit), or with control characters."""
     if value is None:
         value = ""
     if not isinstance(value, str):
@@ -72,8 +86,8 @@ def _text(value, *, field: str, errors: dict, required: str = "", max_length: in
     value = value.strip()
     if required and not value:
         errors[field] = required
-    elif max_length and len(value) > max_length:
-        errors[field] = f"Högst {max_length} tecken."
+    elif problem := text_problem(value, max_length=max_length):
+        errors[field] = problem
     return value
 
 
@@ -168,6 +182,9 @@ def _clean_suppliers(suppliers, errors: dict) -> list[SupplierInput]:
         if not name:
             messages.append(f"Leverantör {index}: ange namn.")
             continue
+        if problem := text_problem(name, max_length=SUPPLIER_NAME_MAX, multiline=False):
+            messages.append(f"Leverantör {index}: {problem}")
+            continue
         try:
             org = rules.normalise_org_number(supplier.org_number)
         except rules.RuleError as error:
@@ -191,14 +208,14 @@ def _clean_contract(data: dict, errors: dict) -> dict:
             field="name",
             errors=errors,
             required="Ange avtalets namn.",
-            max_length=300,
+            max_length=_max(Contract, "name"),
         ),
         "area": _text(
             data.get("area"),
             field="area",
             errors=errors,
             required="Ange avtalsområde.",
-            max_length=200,
+            max_length=_max(Contract, "area"),
         ),
         "dnr": _dnr(data.get("dnr"), field="dnr", errors=errors),
         "acquisition": _choice(
@@ -209,7 +226,10 @@ def _clean_contract(data: dict, errors: dict) -> dict:
             message="Välj avtalsform.",
         ),
         "purchasing_party": _text(
-            data.get("purchasing_party"), field="purchasing_party", errors=errors, max_length=200
+            data.get("purchasing_party"),
+            field="purchasing_party",
+            errors=errors,
+            max_length=_max(Contract, "purchasing_party"),
         ),
         "start_date": _date(
             data.get("start_date"), field="start_date", errors=errors, required="Ange startdatum."
@@ -410,9 +430,11 @@ def _clean_procurement(data: dict, errors: dict) -> dict:
             field="designation",
             errors=errors,
             required="Ange avtalsbeteckning.",
-            max_length=300,
+            max_length=_max(Procurement, "designation"),
         ),
-        "area": _text(data.get("area"), field="area", errors=errors, max_length=200),
+        "area": _text(
+            data.get("area"), field="area", errors=errors, max_length=_max(Procurement, "area")
+        ),
         "dnr": _dnr(data.get("dnr"), field="dnr", errors=errors),
         "status": _choice(
             data.get("status") or ProcurementStatus.PLANNED,
@@ -422,7 +444,10 @@ def _clean_procurement(data: dict, errors: dict) -> dict:
             message="Välj status: planerad, pågår eller genomförd.",
         ),
         "coordinator": _text(
-            data.get("coordinator"), field="coordinator", errors=errors, max_length=200
+            data.get("coordinator"),
+            field="coordinator",
+            errors=errors,
+            max_length=_max(Procurement, "coordinator"),
         ),
         "planned_start": _date(data.get("planned_start"), field="planned_start", errors=errors),
         "contract_start": _date(data.get("contract_start"), field="contract_start", errors=errors),
@@ -837,6 +862,9 @@ def followup_save(*, followup: FollowUp, data: dict, by) -> FollowUp:
         if not isinstance(comment, str | None):
             errors[f"item-{pk}-comment"] = f"Punkt {item.code}: kommentaren ska vara text."
             continue
+        if problem := text_problem(comment or ""):
+            errors[f"item-{pk}-comment"] = f"Punkt {item.code}: {problem}"
+            continue
         if rating not in ("", None, *Rating.values):
             errors[f"item-{pk}-rating"] = (
                 f"Punkt {item.code}: ”{rating}” finns inte på skalan ({scale})."
@@ -858,6 +886,9 @@ def followup_save(*, followup: FollowUp, data: dict, by) -> FollowUp:
         result, narrative = value
         if not isinstance(narrative, str | None):
             errors[f"check-{pk}-narrative"] = "Beskrivningen ska vara text."
+            continue
+        if problem := text_problem(narrative or ""):
+            errors[f"check-{pk}-narrative"] = f"{check.get_topic_display()}: {problem}"
             continue
         if result not in ("", None, *CheckResult.values):
             errors[f"check-{pk}-result"] = (
@@ -903,7 +934,13 @@ def _activity_fields(frequency, text, status, errors) -> tuple[str, str, str]:
         errors=errors,
         message="Välj hur ofta: varje vecka, månad, kvartal, halvår eller år.",
     )
-    text = _text(text, field="text", errors=errors, required="Beskriv aktiviteten.", max_length=300)
+    text = _text(
+        text,
+        field="text",
+        errors=errors,
+        required="Beskriv aktiviteten.",
+        max_length=_max(ChecklistActivity, "text"),
+    )
     status = _choice(
         status,
         ActivityStatus,
@@ -957,8 +994,11 @@ def activity_update(
         name = (name or "").strip()
         if not name:
             continue
-        if len(name) > 200:
-            errors["place"] = "Enhetens namn får vara högst 200 tecken."
+        if len(name) > PLACE_MAX:
+            errors["place"] = f"Enhetens namn får vara högst {PLACE_MAX} tecken."
+            continue
+        if problem := text_problem(name, max_length=PLACE_MAX, multiline=False):
+            errors["place"] = problem
             continue
         if place_status not in ActivityStatus.values:
             errors["place_status"] = f"{name}: {message}"
