@@ -29,6 +29,8 @@ def export_workbook(first_year: int, last_year: int) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
+    from solna_sn.lib.xlsx import append_row  # metric titles are text, never formulas
+
     metrics = list(queries.metrics_for_years(first_year, last_year))
     table = queries.value_table(metrics, Month(first_year, 1), Month(last_year, 12))
     workbook = Workbook()
@@ -46,11 +48,11 @@ def export_workbook(first_year: int, last_year: int) -> bytes:
     for metric in metrics:
         sheet = sheets[metric.category_id]
         if metric.category_id in started:
-            sheet.append([])  # one empty row between metrics
+            append_row(sheet, [])  # one empty row between metrics
         started.add(metric.category_id)
-        sheet.append([metric.title])
+        append_row(sheet, [metric.title])
         sheet.cell(row=sheet.max_row, column=1).font = bold
-        sheet.append(["", *HEADER])
+        append_row(sheet, ["", *HEADER])
         values = table.get(metric.pk, {})
         for year in range(first_year, last_year + 1):
             months = [Month(year, m) for m in range(1, 13)]
@@ -67,7 +69,7 @@ def export_workbook(first_year: int, last_year: int) -> bytes:
                     row.append(int(value.value))
                 else:
                     row.append(float(value.value))
-            sheet.append(row)
+            append_row(sheet, row)
             for cell in sheet[sheet.max_row][1:]:
                 cell.alignment = right
                 if isinstance(cell.value, int):
