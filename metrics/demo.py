@@ -12,7 +12,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from metrics.cells import CellKind, parse_cell
+from metrics.cells import CellKind
 from metrics.models import (
     Aggregation,
     Metric,
@@ -249,7 +249,7 @@ def load_values(metrics: dict[str, Metric], fixture: Path = FIXTURE) -> int:
             metric = by_title[(category, title)]
             for month_number, raw in enumerate(cells[:12], start=1):
                 month = Month(int(year), month_number)
-                cell = parse_cell(raw, decimals=metric.decimals)
+                cell = metric.cell_spec.parse(raw)
                 if cell.kind is CellKind.NOT_REPORTED or not metric.is_valid_in(month):
                     continue  # "-" outside the validity is derived, never stored
                 if (metric.pk, month.first_day) in existing:

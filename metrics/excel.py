@@ -8,13 +8,13 @@ and reports every problem with sheet and cell, in Swedish.
 from __future__ import annotations
 
 import io
-import zipfile
 from dataclasses import dataclass, field
 
 from metrics import queries
-from metrics.cells import Cell, CellError, parse_cell
+from metrics.cells import Cell, CellError, CellSpec
 from metrics.models import MetricCategory
 from solna_sn.lib.periods import MONTH_ABBREVIATIONS, Month
+from solna_sn.lib.xlsx import UNCACHED_FORMULA_MESSAGE, XlsxError, load_workbook_checked
 
 SHEET_TITLE_MAX = 31  # Excel's limit
 HEADER = tuple(MONTH_ABBREVIATIONS)
@@ -83,9 +83,10 @@ def export_workbook(first_year: int, last_year: int) -> bytes:
 
 @dataclass(frozen=True)
 class MetricSpec:
+    """A metric as the parser needs it: its code and what its cells accept."""
+
     code: str
-    decimals: int = 0
-    allow_negative: bool = False
+    cell: CellSpec = field(default_factory=CellSpec)
 
 
 @dataclass(frozen=True)
@@ -119,10 +120,25 @@ class Problems:
     def ok(self) -> bool:
         return not (self.errors or self.unknown_sheets or self.unknown_metrics)
 
+    @property
+    def file_errors(self) -> list[CellProblem]:
+        """Problems with the file as a whole (not a workbook, too large), not with a cell."""
+        return [problem for problem in self.errors if not problem.sheet]
+
 
 @dataclass
 class ParseResult(Problems):
     cells: list[ParsedCell] = field(default_factory=list)
+
+
+class _Uncached:
+    """A formula cell without a cached value: not blank, and never a value."""
+
+    def __str__(self) -> str:
+        return "(formel)"
+
+
+UNCACHED = _Uncached()
 
 
 def _text(value) -> str:
@@ -139,23 +155,21 @@ def _is_empty(values: list) -> bool:
 
 def parse_workbook(fileobj, catalogue: dict[tuple[str, str], MetricSpec]) -> ParseResult:
     """Read a workbook in the export layout. `catalogue` maps (category title, metric title) to
-    the metric's spec. Unknown sheets and titles are listed, never guessed."""
-    from openpyxl import load_workbook
+    the metric's spec. Unknown sheets and titles are listed, never guessed.
+
+    The archive and the sheets' sizes are checked before anything is parsed (a zip bomb or a
+    100 000-row sheet gets a message, not minutes of work). A formula without a cached value
+    is refused at its cell: read as blank it would clear a stored value."""
     from openpyxl.utils import get_column_letter
 
     result = ParseResult()
-    data = fileobj.read()
-    if not data:
-        result.errors.append(CellProblem("", "", "Filen är tom."))
-        return result
+    data = fileobj.read() if hasattr(fileobj, "read") else bytes(fileobj)
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        result.errors.append(CellProblem("", "", "Filen är inte en Excelfil (.xlsx)."))
+        checked = load_workbook_checked(data, read_only=True)
+    except XlsxError as error:
+        result.errors.append(CellProblem("", "", str(error)))
         return result
-    except Exception:
-        result.errors.append(CellProblem("", "", "Excelfilen är trasig och kan inte läsas."))
-        return result
+    workbook = checked.workbook
 
     categories: dict[str, str] = {}
     for category_title, _ in catalogue:
@@ -169,6 +183,16 @@ def parse_workbook(fileobj, catalogue: dict[tuple[str, str], MetricSpec]) -> Par
         title = ""
         for row_number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
             values = list(row) + [None] * max(0, 13 - len(row))
+            if sheet.title in checked.uncached_formulas:
+                values = [
+                    UNCACHED
+                    if value is None
+                    and checked.is_uncached_formula(
+                        sheet.title, f"{get_column_letter(column)}{row_number}"
+                    )
+                    else value
+                    for column, value in enumerate(values, start=1)
+                ]
             first = values[0]
             if _is_empty(values) or _is_header(values):
                 continue
@@ -179,6 +203,11 @@ def parse_workbook(fileobj, catalogue: dict[tuple[str, str], MetricSpec]) -> Par
                 or (first_text.isdigit() and len(first_text) == 4)
                 or (isinstance(first, float) and first.is_integer())
             )
+            if first is UNCACHED:
+                result.errors.append(
+                    CellProblem(sheet.title, f"A{row_number}", UNCACHED_FORMULA_MESSAGE)
+                )
+                continue
             if not is_year and rest_empty:
                 title = first_text
                 spec = catalogue.get((category, title))
@@ -194,7 +223,9 @@ def parse_workbook(fileobj, catalogue: dict[tuple[str, str], MetricSpec]) -> Par
                     CellProblem(
                         sheet.title,
                         f"A{row_number}",
-                        f"”{first_text}” är inget årtal (till exempel 2024).",
+                        f"”{first_text}” är inget årtal (till exempel 2024)."
+                        if first_text
+                        else "Raden saknar årtal i kolumn A.",
                     )
                 )
                 continue
@@ -217,15 +248,16 @@ def parse_workbook(fileobj, catalogue: dict[tuple[str, str], MetricSpec]) -> Par
             for index in range(12):
                 raw = values[index + 1]
                 ref = f"{get_column_letter(index + 2)}{row_number}"
+                if raw is UNCACHED:
+                    result.errors.append(CellProblem(sheet.title, ref, UNCACHED_FORMULA_MESSAGE))
+                    continue
                 try:
-                    cell = parse_cell(
-                        raw, decimals=spec.decimals, allow_negative=spec.allow_negative
-                    )
+                    cell = spec.cell.parse(raw)
                 except CellError as error:
                     result.errors.append(CellProblem(sheet.title, ref, str(error)))
                     continue
                 result.cells.append(
                     ParsedCell(sheet.title, ref, spec.code, Month(year, index + 1), cell)
                 )
-    workbook.close()
+    checked.close()
     return result

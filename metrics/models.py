@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from metrics.cells import CellSpec
+from solna_sn.forms import decimal_limits
 from solna_sn.lib.periods import Month
 from solna_sn.models import Unit, code_validator
 
@@ -97,6 +99,25 @@ class Metric(models.Model):
         choices=Aggregation.choices,
         default=Aggregation.MEAN,
     )
+    min_value = models.DecimalField(
+        "lägsta tillåtna värde",
+        max_digits=16,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="Tomt om det inte finns någon gräns. Ett lägre värde kan inte sparas.",
+    )
+    max_value = models.DecimalField(
+        "högsta tillåtna värde",
+        max_digits=16,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=(
+            "Tomt om det inte finns någon gräns (till exempel 100 för en andel i procent). Ett "
+            "högre värde kan inte sparas."
+        ),
+    )
 
     objects = MetricQuerySet.as_manager()
 
@@ -112,6 +133,13 @@ class Metric(models.Model):
                 violation_error_message="Slutmånaden kan inte ligga före startmånaden.",
             ),
             models.CheckConstraint(condition=Q(decimals__lte=4), name="metric_decimals_at_most_4"),
+            models.CheckConstraint(
+                condition=Q(min_value__isnull=True)
+                | Q(max_value__isnull=True)
+                | Q(min_value__lte=F("max_value")),
+                name="metric_min_value_at_most_max_value",
+                violation_error_message="Det lägsta värdet kan inte vara högre än det högsta.",
+            ),
         ]
 
     def __str__(self):
@@ -125,12 +153,30 @@ class Metric(models.Model):
             errors["valid_to"] = "Ange den första dagen i månaden."
         if self.predecessor_id and self.predecessor_id == self.pk:
             errors["predecessor"] = "Ett mått kan inte vara sin egen föregångare."
+        if (
+            self.min_value is not None
+            and self.max_value is not None
+            and self.min_value > self.max_value
+        ):
+            errors["max_value"] = "Det högsta värdet kan inte vara lägre än det lägsta."
         if errors:
             raise ValidationError(errors)
 
     def is_valid_in(self, month: Month) -> bool:
         first = month.first_day
         return self.valid_from <= first and (self.valid_to is None or first <= self.valid_to)
+
+    @property
+    def cell_spec(self) -> CellSpec:
+        """What a cell of this metric accepts, with the limits of the column it is stored in.
+        The month grid, the Excel import and the demo all parse through this."""
+        return CellSpec(
+            decimals=self.decimals,
+            allow_negative=self.allow_negative,
+            min_value=self.min_value,
+            max_value=self.max_value,
+            **decimal_limits(MetricValue, "value"),
+        )
 
 
 class RuleKind(models.TextChoices):
@@ -268,7 +314,13 @@ class MonthStatus(models.Model):
 
 class MetricImport(models.Model):
     """An uploaded Excel file waiting between preview and apply. Kept in the database (not on a
-    local disk) so any web process can apply what another one previewed."""
+    local disk) so any web process can apply what another one previewed.
+
+    The file is parsed once, at upload; `parsed` keeps the cells read from it, and every preview
+    and the apply start from there (the comparison with stored values is made again each time).
+    The file itself is emptied when the import is applied. An import is abandoned when its user
+    uploads a newer file or when it is more than a day old; abandoned imports are deleted when
+    the next upload starts (`importers.import_upload`)."""
 
     uploaded_at = models.DateTimeField("uppladdad", auto_now_add=True)
     uploaded_by = models.ForeignKey(
@@ -279,6 +331,7 @@ class MetricImport(models.Model):
     )
     filename = models.CharField("filnamn", max_length=255)
     content = models.BinaryField("innehåll")
+    parsed = models.JSONField("inlästa celler", default=dict)
     applied_at = models.DateTimeField("inläst", null=True, blank=True)
 
     class Meta:

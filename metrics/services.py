@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from metrics import checks
-from metrics.cells import Cell, CellError, CellKind, format_cell, parse_cell
+from metrics.cells import Cell, CellError, CellKind, format_cell
 from metrics.models import Metric, MetricRule, MetricValue, MonthState, MonthStatus
 from solna_sn import audit, permissions
+from solna_sn.forms import text_max_length
 from solna_sn.lib.periods import Month
-from solna_sn.models import Unit
+from solna_sn.lib.text import text_problem
+from solna_sn.models import AuditEntry, Unit
+
+HISTORY_MONTHS = 24
 
 
 class MetricsError(Exception):
@@ -22,6 +30,18 @@ class MetricsError(Exception):
 
 class LockedMonthError(MetricsError):
     pass
+
+
+class CommentError(MetricsError):
+    """The comment cannot be stored, or warnings were confirmed without one. `warnings` are
+    the value's warnings, so the comment field can be offered again."""
+
+    def __init__(self, message: str, warnings: list[str]):
+        super().__init__(message)
+        self.warnings = warnings
+
+
+COMMENT_REQUIRED = "Skriv en kommentar som förklarar varför värdet stämmer."
 
 
 class StaleValueError(MetricsError):
@@ -60,11 +80,32 @@ def _cell_of(value: MetricValue | None) -> Cell:
     return Cell.number(value.value)
 
 
+def last_reportable_month() -> Month:
+    """The latest month values may be reported for: the current one, or the next one when
+    `METRICS_ALLOW_NEXT_MONTH` is set (a unit that reports ahead, e.g. planned placements)."""
+    current = Month.from_date(timezone.localdate())
+    return current.next() if getattr(settings, "METRICS_ALLOW_NEXT_MONTH", False) else current
+
+
+def not_started_message(month: Month) -> str:
+    return (
+        f"{month.label.capitalize()} har inte börjat: värden kan rapporteras från och med "
+        "månadens första dag."
+    )
+
+
+def comment_problem(comment: str) -> str:
+    """A Swedish message when a value's comment cannot be stored, else the empty string."""
+    return text_problem(comment, max_length=text_max_length(MetricValue, "comment"))
+
+
 def _check_writable(metric: Metric, month: Month, by) -> None:
     if not permissions.can_enter_metrics(by, metric.owner):
         raise MetricsError(f"Du får inte rapportera verksamhetsmått för {metric.owner.name}.")
     if not metric.is_valid_in(month):
         raise MetricsError(f"Måttet mäts inte {month.label}: det gäller {_validity_text(metric)}.")
+    if month > last_reportable_month():
+        raise MetricsError(not_started_message(month))
     state = (
         MonthStatus.objects.select_for_update()
         .filter(unit=metric.owner, month=month.first_day)
@@ -103,8 +144,10 @@ def value_save(
     them with a comment. `expected_version` is the version the person saw (0 when the cell was
     empty); a newer version saved by someone else is never overwritten silently.
     """
+    comment = (comment or "").strip()
+    problem = comment_problem(comment)
     _check_writable(metric, month, by)
-    cell = parse_cell(raw, decimals=metric.decimals, allow_negative=metric.allow_negative)
+    cell = metric.cell_spec.parse(raw)
     current = (
         MetricValue.objects.select_for_update().filter(metric=metric, month=month.first_day).first()
     )
@@ -124,7 +167,8 @@ def value_save(
             f"”{value_display(current) or 'tomt'}”. Kontrollera och skriv in ditt värde igen.",
             current,
         )
-    comment = (comment or "").strip()
+    if problem:
+        raise CommentError(problem, warnings_for(metric=metric, month=month, cell=cell))
     if _cell_of(current) == cell and comment in ("", current.comment):
         return SaveOutcome(value=current, saved=False)  # nothing changed
 
@@ -132,7 +176,7 @@ def value_save(
     if warnings and not confirm:
         return SaveOutcome(value=current, saved=False, warnings=warnings)
     if warnings and not comment:
-        raise MetricsError("Skriv en kommentar som förklarar varför värdet stämmer.")
+        raise CommentError(COMMENT_REQUIRED, warnings)
 
     old_display = value_display(current)
     current.value = cell.value if cell.kind is CellKind.NUMBER else None
@@ -163,6 +207,8 @@ def _status_for_update(unit: Unit, month: Month) -> MonthStatus:
 def month_mark_reported(*, unit: Unit, month: Month, by) -> MonthStatus:
     if not permissions.can_enter_metrics(by, unit):
         raise MetricsError(f"Du får inte rapportera verksamhetsmått för {unit.name}.")
+    if month > last_reportable_month():
+        raise MetricsError(not_started_message(month))
     status = _status_for_update(unit, month)
     if status.state != MonthState.OPEN:
         raise MetricsError(
@@ -210,6 +256,8 @@ def month_reopen(*, unit: Unit, month: Month, reason: str, by) -> MonthStatus:
     reason = (reason or "").strip()
     if not reason:
         raise MetricsError("Ange varför månaden behöver öppnas igen.")
+    if problem := text_problem(reason, max_length=text_max_length(AuditEntry, "reason")):
+        raise MetricsError(f"Motiveringen: {problem}")
     status = _status_for_update(unit, month)
     if status.state == MonthState.OPEN:
         raise MetricsError(f"{month.label.capitalize()} är redan öppen.")
@@ -240,68 +288,113 @@ def missing_metrics(unit: Unit, month: Month) -> list[Metric]:
 
 
 def warnings_for(*, metric: Metric, month: Month, cell: Cell) -> list[str]:
-    """Soft warnings for a new number: outlier against the last 24 months, and the metric's
-    rules in both directions (vårddygn against personer, and personer against vårddygn)."""
-    if cell.kind is not CellKind.NUMBER:
-        return []
-    warnings = []
-    earliest = month
-    for _ in range(24):
-        earliest = earliest.previous()
-    history = list(
-        MetricValue.objects.filter(
-            metric=metric,
+    """Soft warnings for one new value in the month grid (see `SoftChecks`)."""
+    return SoftChecks([metric], [month]).warnings(metric, month, cell)
+
+
+class SoftChecks:
+    """The soft checks of `metrics.checks.value_warnings` with the stored values they need:
+    the last 24 months of each metric (a jump from 0 and "-", an outlier), and the month's
+    value of every metric a rule ties it to, in both directions (vårddygn against personer,
+    and personer against vårddygn).
+
+    The month grid checks one cell; the Excel import checks all the cells it would write with
+    one instance, loaded in a constant number of queries. `pending` holds those cells: they
+    overlay the stored values, so a file that fills several months, or both personer and
+    vårddygn, is checked against its own values. A rule between two pending numbers is
+    reported once, at the limited metric (vårddygn)."""
+
+    def __init__(
+        self,
+        metrics: Iterable[Metric],
+        months: Iterable[Month],
+        *,
+        pending: dict[tuple[int, Month], Cell] | None = None,
+    ):
+        metrics, months = list(metrics), list(months)
+        self.pending = pending or {}
+        self.limits_of: dict[int, list[MetricRule]] = defaultdict(list)
+        self.limited_by: dict[int, list[MetricRule]] = defaultdict(list)
+        self.stored: dict[tuple[int, Month], Cell] = {}
+        if not metrics or not months:
+            return
+        ids = {metric.pk for metric in metrics}
+        related = set(ids)
+        for rule in MetricRule.objects.filter(
+            Q(metric_id__in=ids) | Q(reference_id__in=ids)
+        ).select_related("metric", "reference"):
+            self.limits_of[rule.metric_id].append(rule)
+            self.limited_by[rule.reference_id].append(rule)
+            related.update((rule.metric_id, rule.reference_id))
+        earliest = min(months).plus(-HISTORY_MONTHS)
+        for metric_id, first_day, value, not_applicable in MetricValue.objects.filter(
+            metric_id__in=related,
             month__gte=earliest.first_day,
-            month__lt=month.first_day,
-            value__isnull=False,
-        ).values_list("value", flat=True)
-    )
-    if message := checks.outlier_warning(cell.value, history, metric.decimals):
-        warnings.append(message)
-    for rule in MetricRule.objects.filter(metric=metric).select_related("reference"):
-        reference = _number_in(rule.reference, month)
-        if reference is not None and (
-            message := checks.days_limit_warning(
-                value=cell.value,
-                reference=reference,
-                days=month.days,
-                title=metric.title,
-                reference_title=rule.reference.title,
-            )
-        ):
-            warnings.append(message)
-    for rule in MetricRule.objects.filter(reference=metric).select_related("metric"):
-        limited = _number_in(rule.metric, month)
-        if limited is not None and (
-            message := checks.days_limit_warning(
-                value=limited,
-                reference=cell.value,
-                days=month.days,
-                title=rule.metric.title,
-                reference_title=metric.title,
-            )
-        ):
-            warnings.append(message)
-    return warnings
+            month__lte=max(months).first_day,
+        ).values_list("metric_id", "month", "value", "not_applicable"):
+            key = (metric_id, Month.from_date(first_day))
+            if not_applicable:
+                self.stored[key] = Cell(CellKind.NOT_APPLICABLE)
+            elif value is not None:
+                self.stored[key] = Cell.number(value)
 
+    def _cell(self, metric_id: int, month: Month) -> Cell | None:
+        if (metric_id, month) in self.pending:
+            return self.pending[(metric_id, month)]
+        return self.stored.get((metric_id, month))
 
-def _number_in(metric: Metric, month: Month) -> Decimal | None:
-    return (
-        MetricValue.objects.filter(metric=metric, month=month.first_day)
-        .values_list("value", flat=True)
-        .first()
-    )
+    def _number(self, metric_id: int, month: Month) -> Decimal | None:
+        cell = self._cell(metric_id, month)
+        return cell.value if cell is not None and cell.kind is CellKind.NUMBER else None
+
+    def _pending_number(self, metric_id: int, month: Month) -> bool:
+        cell = self.pending.get((metric_id, month))
+        return cell is not None and cell.kind is CellKind.NUMBER
+
+    def warnings(self, metric: Metric, month: Month, cell: Cell) -> list[str]:
+        if cell.kind is not CellKind.NUMBER:
+            return []
+        history: list[Decimal | None] = []
+        earlier = month.plus(-HISTORY_MONTHS)
+        while earlier < month:
+            past = self._cell(metric.pk, earlier)
+            if past is not None and past.kind is CellKind.NUMBER:
+                history.append(past.value)
+            elif past is not None and past.kind is CellKind.NOT_APPLICABLE:
+                history.append(None)
+            earlier = earlier.next()
+        limits = []
+        for rule in self.limits_of.get(metric.pk, ()):
+            reference = self._number(rule.reference_id, month)
+            if reference is not None:
+                limits.append(
+                    checks.DaysLimit(cell.value, reference, metric.title, rule.reference.title)
+                )
+        for rule in self.limited_by.get(metric.pk, ()):
+            if self._pending_number(rule.metric_id, month):
+                continue  # checked at the limited metric's own cell
+            limited = self._number(rule.metric_id, month)
+            if limited is not None:
+                limits.append(
+                    checks.DaysLimit(limited, cell.value, rule.metric.title, metric.title)
+                )
+        return checks.value_warnings(
+            cell.value, history=history, decimals=metric.decimals, days=month.days, limits=limits
+        )
 
 
 __all__ = [
     "CellError",
+    "CommentError",
     "LockedMonthError",
     "MetricsError",
     "SaveOutcome",
+    "SoftChecks",
     "StaleValueError",
     "month_lock",
     "month_mark_reported",
     "month_reopen",
     "month_state",
     "value_save",
+    "warnings_for",
 ]

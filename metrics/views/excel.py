@@ -75,10 +75,14 @@ def import_upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["fil"]
-        metric_import = MetricImport.objects.create(
-            uploaded_by=request.user, filename=upload.name[:255], content=upload.read()
-        )
-        return redirect("metrics:excel_import_preview", pk=metric_import.pk)
+        try:
+            metric_import = importers.import_upload(
+                filename=upload.name, content=upload.read(), by=request.user
+            )
+        except importers.ImportFileError as error:
+            form.add_error("fil", str(error))
+        else:
+            return redirect("metrics:excel_import_preview", pk=metric_import.pk)
     return render(request, "metrics/excel_import.html", {"form": form})
 
 
@@ -88,28 +92,37 @@ def import_preview(request, pk: int):
     metric_import = get_object_or_404(MetricImport, pk=pk)
     if metric_import.uploaded_by_id != request.user.pk:
         raise Http404
+    error = ""
+    comment = request.POST.get("comment", "")
+    delete_blanks = request.POST.get("delete_blanks") == "1"
     if request.method == "POST":
         try:
             written = importers.import_apply(
                 metric_import=metric_import,
                 fingerprint=request.POST.get("fingerprint", ""),
                 user=request.user,
+                comment=comment,
+                delete_blanks=delete_blanks,
             )
-        except MetricsError as error:
-            messages.error(request, str(error))
-            return redirect("metrics:excel_import_preview", pk=metric_import.pk)
-        messages.success(request, f"{written} värden lästes in från {metric_import.filename}.")
-        return redirect("metrics:excel_import")
-    preview = importers.build_preview(bytes(metric_import.content), user=request.user)
+        except MetricsError as refused:
+            error = str(refused)
+        else:
+            messages.success(request, f"{written} värden lästes in från {metric_import.filename}.")
+            return redirect("metrics:excel_import")
+    preview = importers.import_preview(metric_import, user=request.user)
     return render(
         request,
         "metrics/excel_preview.html",
         {
             "metric_import": metric_import,
             "preview": preview,
+            "error": error,
+            "comment": comment,
+            "delete_blanks": delete_blanks,
             "counts": {
                 "new": preview.count(importers.NEW),
                 "changed": preview.count(importers.CHANGED),
+                "deleted": preview.count(importers.DELETED),
                 "unchanged": preview.count(importers.UNCHANGED),
             },
         },

@@ -88,7 +88,8 @@ def month_grid(request, month: Month, unit_code: str):
     status = MonthStatus.objects.filter(unit=unit, month=month.first_day).first()
     state = status.state if status else MonthState.OPEN
     may_enter = permissions.can_enter_metrics(request.user, unit)
-    editable = may_enter and state != MonthState.LOCKED
+    started = month <= services.last_reportable_month()
+    editable = may_enter and state != MonthState.LOCKED and started
     rows = [_row(metric, month, table, editable=editable) for metric in metrics]
     return render(
         request,
@@ -105,7 +106,9 @@ def month_grid(request, month: Month, unit_code: str):
             "status": status,
             "editable": editable,
             "may_enter": may_enter,
-            "may_report": may_enter and state == MonthState.OPEN,
+            "started": started,
+            "not_started": services.not_started_message(month),
+            "may_report": may_enter and state == MonthState.OPEN and started,
             "may_lock": permissions.can_lock_metric_month(request.user, unit)
             and state == MonthState.REPORTED,
             "may_reopen": permissions.can_reopen_metric_month(request.user, unit)
@@ -133,6 +136,9 @@ def cell_save(request, metric_code: str, month: Month):
         "warnings": [],
         "saved": False,
         "raw": request.POST.get("value", ""),
+        "comment": request.POST.get("comment", ""),
+        "comment_error": "",
+        "live_missing": None,
     }
     try:
         outcome = services.value_save(
@@ -146,6 +152,12 @@ def cell_save(request, metric_code: str, month: Month):
         )
     except services.StaleValueError as error:
         context.update(error=str(error), version=error.current.version, stale=True)
+    except services.CommentError as error:
+        # The value still needs its comment: keep the warning and the comment field.
+        if error.warnings:
+            context.update(warnings=error.warnings, comment_error=str(error))
+        else:
+            context["error"] = str(error)
     except (CellError, services.MetricsError) as error:
         context["error"] = str(error)
     else:
@@ -156,6 +168,8 @@ def cell_save(request, metric_code: str, month: Month):
             version=outcome.value.version if outcome.value else expected_version,
             unchanged=not outcome.saved and not outcome.warnings,
         )
+        if outcome.saved:
+            context["live_missing"] = len(services.missing_metrics(metric.owner, month))
     if request.htmx:
         return render(request, "metrics/month_grid.html#cell-status", context)
     if context["error"]:
@@ -163,9 +177,10 @@ def cell_save(request, metric_code: str, month: Month):
     elif context["warnings"]:
         messages.warning(
             request,
-            f"{metric.title}: "
+            f"{metric.title}: inte sparat. "
             + " ".join(context["warnings"])
-            + " Bekräfta värdet med en kommentar.",
+            + " "
+            + (context["comment_error"] or "Bekräfta värdet med en kommentar."),
         )
     elif context["saved"]:
         messages.success(request, f"{metric.title}: värdet sparades.")

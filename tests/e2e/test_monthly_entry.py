@@ -105,3 +105,67 @@ def test_status_overview_has_no_serious_accessibility_violations(page, month_set
     page.goto("/verksamhetsmatt/lage/2024/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Rapporteringsläge 2024")
     assert serious(run_axe(page)) == []
+
+
+def log_in(page, path):
+    page.goto(path)
+    page.get_by_label("Användarnamn").fill("carl")
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_label("Lösenord").press("Enter")
+    page.wait_for_url(lambda url: urlsplit(url).path == path)
+
+
+def test_value_needing_a_comment_is_kept_until_confirmed(page, month_setup):
+    """4 000 where the history is 3–4: the value stays, marked, until its comment is given."""
+    _unit, metrics = month_setup
+    for month, value in enumerate((3, 4, 3, 4, 3, 4), start=3):
+        MetricValue.objects.create(
+            metric=metrics[0], month=datetime.date(2024, month, 1), value=value
+        )
+    log_in(page, "/verksamhetsmatt/manad/2024-09/VUX/")
+
+    press_until_focused(page, "Tab", "document.activeElement.id === 'input-A'")
+    page.keyboard.type("4000")
+    page.keyboard.press("Enter")
+    # The comment field is reached directly (before, focus had moved on to the next metric).
+    expect(page.locator("#comment-A")).to_be_focused()
+    status = page.locator("#status-A")
+    expect(status).to_contain_text("Inte sparat.")
+    expect(status).to_contain_text(
+        "4 000 ligger långt utanför de senaste 24 månadernas värden (3–4)."
+    )
+    expect(page.locator("#input-A")).to_have_value("4000")
+    expect(page.locator("#missing-line")).to_have_text("3 mått saknar värde.")
+    expect(page.locator("#input-A")).to_have_class("cell-input cell-input--unsaved")
+    assert serious(run_axe(page)) == []
+
+    # Leaving the page now asks first; staying keeps the typed value.
+    dialogs = []
+
+    def answer(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", answer)
+    page.get_by_role("link", name="oktober 2024 →").click(no_wait_after=True)
+    page.wait_for_timeout(300)
+    page.remove_listener("dialog", answer)
+    assert dialogs == ["beforeunload"]
+    assert urlsplit(page.url).path == "/verksamhetsmatt/manad/2024-09/VUX/"
+    expect(page.locator("#input-A")).to_have_value("4000")
+
+    page.locator("#comment-A").focus()
+    page.keyboard.press("Enter")  # without a comment: still not saved, the field stays
+    expect(page.locator("#status-A")).to_contain_text("Skriv en kommentar som förklarar")
+    expect(page.locator("#comment-A")).to_be_focused()
+    page.keyboard.type("Ny grupp placerad i september")
+    page.keyboard.press("Enter")
+    expect(status).to_contain_text("Sparat med kommentar")
+    expect(page.locator("#input-B")).to_be_focused()
+    expect(page.locator("#missing-line")).to_have_text("2 mått saknar värde.")
+    expect(page.locator("#missing-line")).to_have_attribute("aria-live", "polite")
+
+    page.reload()  # nothing unsaved: no question, and the value is stored
+    expect(page.locator("#input-A")).to_have_value("4 000")
+    value = MetricValue.objects.get(metric=metrics[0], month=datetime.date(2024, 9, 1))
+    assert value.value == 4000 and value.comment == "Ny grupp placerad i september"

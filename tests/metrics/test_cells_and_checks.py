@@ -97,3 +97,52 @@ def test_days_limit_uses_days_in_month():
         )
         is None
     )
+
+
+COLUMN = {"max_digits": 16, "decimal_places": 4}  # MetricValue.value
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("999999999999999", "Talet är för stort: högst 999 999 999 999"),
+        (999999999999999, "Talet är för stort: högst 999 999 999 999"),
+        (1e308, "Talet är för stort"),
+        (-1e308, "Talet är för stort"),
+        (float("inf"), "inte ett tal"),
+        (Decimal("NaN"), "inte ett tal"),
+        ("1" * 100_000, "för stort"),
+    ],
+)
+def test_parse_cell_refuses_values_the_column_cannot_hold(raw, message):
+    with pytest.raises(CellError) as error:
+        parse_cell(raw, allow_negative=True, **COLUMN)
+    assert message in str(error.value)
+    assert len(str(error.value)) < 200
+
+
+def test_parse_cell_accepts_the_largest_value_the_column_holds():
+    assert parse_cell("999 999 999 999", **COLUMN).value == Decimal(999_999_999_999)
+
+
+def test_parse_cell_refuses_values_outside_the_metrics_range():
+    limits = {"min_value": Decimal(0), "max_value": Decimal(100)}
+    assert parse_cell("100", **limits).value == 100
+    with pytest.raises(CellError, match="högre än det högsta tillåtna värdet för måttet, 100"):
+        parse_cell("101", **limits)
+    with pytest.raises(CellError, match="lägre än det lägsta tillåtna värdet för måttet, 5"):
+        parse_cell("4", min_value=Decimal(5))
+    assert parse_cell("-", **limits).kind is CellKind.NOT_APPLICABLE
+
+
+def test_jump_from_a_history_of_zero_or_dash_warns():
+    from metrics.checks import zero_jump_warning
+
+    assert zero_jump_warning(Decimal(1023), [Decimal(0), None, Decimal(0)]) == (
+        "1 023 är ett stort hopp: de 3 tidigare rapporterade månaderna (senaste 24) är alla "
+        "0 eller ”-”."
+    )
+    assert zero_jump_warning(Decimal(1023), [None, None]) is not None
+    assert zero_jump_warning(Decimal(2), [Decimal(0), Decimal(0)]) is None  # small start
+    assert zero_jump_warning(Decimal(1023), [Decimal(0)]) is None  # too little history
+    assert zero_jump_warning(Decimal(1023), [Decimal(0), Decimal(5)]) is None

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from metrics.models import MetricValue, MonthState, MonthStatus
 from solna_sn.lib.periods import Month
@@ -200,3 +201,99 @@ def test_index_sends_controller_to_the_first_open_month(client, persons, control
     client.force_login(controller)
     response = client.get(reverse("metrics:index"))
     assert response["Location"] == grid_url(persons.owner)
+
+
+def htmx_save(client, metric, data):
+    return client.post(cell_url(metric), data, HTTP_HX_REQUEST="true").content.decode()
+
+
+def test_cell_save_refuses_a_number_too_large_for_the_column(client, persons, controller):
+    """15 digits parse but do not fit the column (16 digits, 4 of them decimals): a message."""
+    client.force_login(controller)
+    html = htmx_save(client, persons, {"value": "999 999 999 999 999", "version": "0"})
+    assert 'data-state="error"' in html
+    assert "Talet är för stort: högst 999 999 999 999 (12 siffror före decimalkommat)." in html
+    assert not MetricValue.objects.exists()
+    html = client.get(grid_url(persons.owner)).content.decode()
+    assert "1 mått saknar värde." in html
+
+
+@pytest.mark.parametrize(
+    ("comment", "message"),
+    [("Två\x00korta", "otillåtna styrtecken"), ("x" * 100_000, "Texten är för lång")],
+)
+def test_confirming_comment_with_nul_or_100000_characters_gets_a_message(
+    client, persons, care_days, controller, comment, message
+):
+    MetricValue.objects.create(metric=persons, month=SEP.first_day, value=2)
+    client.force_login(controller)
+    html = htmx_save(
+        client, care_days, {"value": "100", "version": "0", "confirm": "1", "comment": comment}
+    )
+    assert message in html
+    assert 'id="comment-DYGN"' in html  # the comment field stays, with the message
+    assert not MetricValue.objects.reported().filter(metric=care_days).exists()
+
+
+@pytest.mark.parametrize("reason", ["Rättelse\x00", "x" * 100_000])
+def test_reopen_reason_with_nul_or_100000_characters_gets_a_message(
+    client, persons, controller, granskare, reason
+):
+    MonthStatus.objects.create(
+        unit=persons.owner,
+        month=SEP.first_day,
+        state=MonthState.LOCKED,
+        locked_at=datetime.datetime.now(datetime.UTC),
+        locked_by=granskare,
+    )
+    client.force_login(granskare)
+    response = client.post(
+        reverse("metrics:month_reopen", args=[SEP, "VUX"]), {"reason": reason}, follow=True
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "otillåtna styrtecken" in html or "Texten är för lång" in html
+    assert MonthStatus.objects.get().state == MonthState.LOCKED
+
+
+def test_value_needing_a_comment_is_marked_not_saved_and_keeps_its_comment_field(
+    client, persons, care_days, controller
+):
+    MetricValue.objects.create(metric=persons, month=SEP.first_day, value=2)
+    client.force_login(controller)
+    html = htmx_save(client, care_days, {"value": "100", "version": "0"})
+    assert 'data-state="warning"' in html
+    assert "Inte sparat" in html
+    assert 'id="comment-DYGN"' in html and 'data-confirm-for="DYGN"' in html
+    # Enter in the comment field without a comment: the warning and the field stay.
+    html = htmx_save(client, care_days, {"value": "100", "version": "0", "confirm": "1"})
+    assert 'data-state="warning"' in html and "Inte sparat" in html
+    assert 'id="comment-DYGN"' in html
+    assert "Skriv en kommentar som förklarar varför värdet stämmer." in html
+    assert not MetricValue.objects.reported().filter(metric=care_days).exists()
+
+
+def test_missing_count_is_live_and_updated_after_each_save(
+    client, persons, make_metric, controller
+):
+    make_metric(code="B")
+    client.force_login(controller)
+    html = client.get(grid_url(persons.owner)).content.decode()
+    assert '<span id="missing-line" aria-live="polite">2 mått saknar värde.</span>' in html
+    html = htmx_save(client, persons, {"value": "3", "version": "0"})
+    assert '<span id="missing-line" hx-swap-oob="innerHTML">1 mått saknar värde.</span>' in html
+    html = htmx_save(client, persons, {"value": "", "version": "1"})
+    assert '<span id="missing-line" hx-swap-oob="innerHTML">2 mått saknar värde.</span>' in html
+
+
+def test_future_month_has_no_inputs_and_refuses_posts(client, persons, controller):
+    future = Month.from_date(timezone.localdate()).next()
+    client.force_login(controller)
+    html = client.get(grid_url(persons.owner, future)).content.decode()
+    assert "cell-input" not in html
+    assert "har inte börjat" in html
+    response = client.post(
+        cell_url(persons, future), {"value": "3", "version": "0"}, HTTP_HX_REQUEST="true"
+    )
+    assert "har inte börjat" in response.content.decode()
+    assert not MetricValue.objects.exists()

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from metrics import services
 from metrics.cells import CellError
@@ -191,3 +192,63 @@ def test_concurrent_saves_of_the_same_cell_never_both_win(persons, controller):
     assert MetricValue.objects.count() == 1
     assert MetricValue.objects.get().version == 1
     assert kinds == ["error", "ok"]
+
+
+def test_jump_from_zero_or_dash_needs_confirmation(persons, controller):
+    """1 023 where the series is 0 and "-": too little history for the outlier check."""
+    for month, raw in ((5, "0"), (6, "-"), (7, "0"), (8, "0")):
+        assert save(persons, raw, controller, month=Month(2024, month)).saved
+    outcome = save(persons, "1 023", controller)
+    assert not outcome.saved
+    assert outcome.warnings == [
+        "1 023 är ett stort hopp: de 4 tidigare rapporterade månaderna (senaste 24) är alla "
+        "0 eller ”-”."
+    ]
+
+
+def test_value_outside_the_catalogues_range_is_a_hard_error(make_metric, controller):
+    metric = make_metric(min_value=Decimal(0), max_value=Decimal(100))
+    with pytest.raises(CellError, match="högre än det högsta tillåtna värdet för måttet, 100"):
+        save(metric, "101", controller, confirm=True, comment="Stämmer")
+    assert not MetricValue.objects.exists()
+    assert save(metric, "100", controller).saved
+
+
+def test_number_too_large_for_the_column_is_refused(persons, controller):
+    with pytest.raises(CellError, match="Talet är för stort"):
+        save(persons, "999999999999999", controller)
+    assert not MetricValue.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("comment", "message"),
+    [("Ny\x00placering", "otillåtna styrtecken"), ("x" * 100_000, "Texten är för lång")],
+)
+def test_comment_with_control_characters_or_too_long_is_refused(
+    persons, controller, comment, message
+):
+    with pytest.raises(services.MetricsError, match=message):
+        save(persons, "5", controller, comment=comment)
+    assert not MetricValue.objects.reported().exists()
+
+
+@pytest.mark.parametrize("reason", ["Rättelse\x00", "x" * 100_000])
+def test_reopen_reason_with_control_characters_or_too_long_is_refused(
+    persons, controller, granskare, reason
+):
+    save(persons, "-", controller)
+    services.month_mark_reported(unit=persons.owner, month=SEP, by=controller)
+    with pytest.raises(services.MetricsError, match=r"styrtecken|för lång"):
+        services.month_reopen(unit=persons.owner, month=SEP, reason=reason, by=granskare)
+    assert MonthStatus.objects.get().state == MonthState.REPORTED
+
+
+def test_months_after_the_current_one_cannot_be_reported(persons, controller, settings):
+    today = Month.from_date(timezone.localdate())
+    with pytest.raises(services.MetricsError, match="har inte börjat"):
+        save(persons, "3", controller, month=today.next())
+    assert save(persons, "3", controller, month=today).saved
+    settings.METRICS_ALLOW_NEXT_MONTH = True
+    assert save(persons, "3", controller, month=today.next()).saved
+    with pytest.raises(services.MetricsError, match="har inte börjat"):
+        save(persons, "3", controller, month=today.next().next())
