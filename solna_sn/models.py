@@ -289,3 +289,26 @@ class WorkerCheck(models.Model):
     @property
     def answered(self) -> bool:
         return self.answered_at is not None
+
+
+class WorkerClaim(models.Model):
+    """A job a background worker has received and not finished: which worker (Celery node
+    name) holds it. Node names are unique among running workers, so a worker that starts under
+    the name of a claim knows that the claimant died with the job (see reports.tasks)."""
+
+    task = models.CharField("uppgift", max_length=200)
+    object_id = models.BigIntegerField("objekt")
+    worker = models.CharField("arbetare", max_length=255, db_index=True)
+    claimed_at = models.DateTimeField("mottagen", auto_now=True)
+
+    class Meta:
+        verbose_name = "påbörjat jobb hos bakgrundsarbetare"
+        verbose_name_plural = "påbörjade jobb hos bakgrundsarbetare"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "object_id", "worker"], name="workerclaim_one_per_worker"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.task} {self.object_id} hos {self.worker}"

@@ -76,6 +76,23 @@ def test_production_settings_are_secure():
     ]
 
 
+def test_production_worker_gives_back_the_jobs_of_a_dead_worker():
+    code = (
+        "from solna_sn.celery import app; from reports.tasks import render_document as t; "
+        "c = app.conf; "
+        "print(c.task_acks_late, c.task_reject_on_worker_lost, c.worker_prefetch_multiplier, "
+        "c.broker_transport_options['visibility_timeout'], t.time_limit, t.soft_time_limit)"
+    )
+    result = manage("shell", "-c", code, env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    acks_late, reject, prefetch, visibility, hard, soft = (
+        result.stdout.strip().splitlines()[-1].split()
+    )
+    assert (acks_late, reject, prefetch) == ("True", "True", "1")
+    # A message comes back only after the longest render could have finished.
+    assert int(soft) < int(hard) < int(visibility)
+
+
 def test_demo_loader_refuses_production_mode():
     result = manage("load_demo", env=PRODUCTION_ENV)
     assert result.returncode != 0

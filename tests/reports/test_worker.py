@@ -2,20 +2,29 @@
 memo and both bundles, and read the PDFs."""
 
 import datetime
+import os
+import signal
+import socket
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.db import connection
 from django.urls import reverse
 
 from reports import services
 from reports.models import RenderedDocument, RenderKind, RenderStatus
 from solna_sn.celery import app
 from solna_sn.lib import pdf as pdflib
+from solna_sn.models import AuditEntry, WorkerClaim
 from tests.reports.conftest import fill
 
+ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
 
@@ -108,3 +117,126 @@ def test_worker_renders_the_memo_and_bundles(
     assert public.page_count == 3 and internal.page_count == 3
     # The page references in the ärendelista point at the right pages.
     assert f"sida 1 ({public.page_count})" in public_text
+
+
+# --- A worker killed mid-render: the next worker to start finishes the job -----------------
+
+
+def report_html(rows: int) -> str:
+    from django.template import Context, Engine
+
+    body = "".join(
+        f"<tr><td>Rad {number}</td><td>{number * 1023} kr</td><td>Text om rad {number}</td></tr>"
+        for number in range(rows)
+    )
+    template = (
+        '{% extends "reports/print/report.html" %}{% block doctype %}Rapport{% endblock %}'
+        "{% block content %}<h1>Lång rapport</h1><table>" + body + "</table>{% endblock %}"
+    )
+    return (
+        Engine.get_default()
+        .from_string(template)
+        .render(Context({"document_title": "Lång rapport"}))
+    )
+
+
+class WorkerProcess:
+    """`celery worker` as its own process (group), so that it can be killed with SIGKILL."""
+
+    def __init__(self, name: str, log: Path):
+        db = connection.settings_dict
+        database_url = (
+            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/"
+            f"{db['NAME']}"  # the test database
+        )
+        env = {
+            **os.environ,
+            "DJANGO_ENV": "test",
+            "DATABASE_URL": database_url,
+            "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        }
+        self.log = log
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "solna_sn",
+                "worker",
+                "--pool=solo",
+                f"--hostname={name}",
+                "--loglevel=INFO",
+                "--without-mingle",
+                "--without-gossip",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log.open("ab"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def wait_ready(self):
+        assert wait_for(lambda: " ready." in self.log.read_text(), timeout=60), self.log.read_text()
+
+    def kill(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@pytest.fixture
+def worker_processes():
+    if not settings.CELERY_BROKER_URL.startswith("redis://"):
+        pytest.skip("needs the Redis broker that `make test` starts")
+    app.control.purge()
+    started = []
+    yield started
+    for worker in started:
+        worker.stop()
+
+
+def test_a_render_whose_worker_was_killed_is_finished_by_the_next_worker(
+    worker_processes, tmp_path, transactional_db
+):
+    name = f"requeue-{os.getpid()}@{socket.gethostname()}"
+    first = WorkerProcess(name, tmp_path / "first.log")
+    worker_processes.append(first)
+    first.wait_ready()
+
+    document = services.render_request_report(
+        subject="tests.killed:1", title="Lång rapport", html=report_html(400)
+    )
+    assert wait_for(
+        lambda: RenderedDocument.objects.get(pk=document.pk).status == RenderStatus.RUNNING,
+        timeout=30,
+    ), first.log.read_text()
+    first.kill()  # kill -9 in the middle of the rendering
+    document.refresh_from_db()
+    assert document.status == RenderStatus.RUNNING and document.attempts == 1
+
+    # Restarted under the same name (make run, systemd, a container restart).
+    second = WorkerProcess(name, tmp_path / "second.log")
+    worker_processes.append(second)
+    second.wait_ready()
+    assert wait_for(
+        lambda: RenderedDocument.objects.get(pk=document.pk).status == RenderStatus.DONE,
+        timeout=120,
+    ), (
+        RenderedDocument.objects.values("status", "error").get(pk=document.pk),
+        second.log.read_text(),
+    )
+    document.refresh_from_db()
+    assert document.attempts == 2
+    assert "Lång rapport" in read(document) and "Rad 399" in read(document)
+    assert AuditEntry.objects.filter(action="render.requeued", target_id=str(document.pk)).exists()
+    assert wait_for(lambda: not WorkerClaim.objects.exists(), timeout=10)
