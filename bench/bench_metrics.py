@@ -97,8 +97,40 @@ metric_import = MetricImport.objects.create(
 fingerprint = importers.build_preview(buffer.getvalue(), user=controller).fingerprint
 start = time.perf_counter()
 written = importers.import_apply(
-    metric_import=metric_import, fingerprint=fingerprint, user=controller
+    metric_import=metric_import,
+    fingerprint=fingerprint,
+    user=controller,
+    comment="Bench: september satt till 1",  # the soft checks warn, as in the grid
 )
 print(
     f"metrics_excel_import_apply_{written}_changes: {(time.perf_counter() - start) * 1000:.0f} ms"
+)
+
+# Oversized uploads are refused before parsing: a 100 000-row sheet and a zip bomb.
+import contextlib
+import zipfile
+
+from openpyxl import Workbook
+
+big = Workbook(write_only=True)
+sheet = big.create_sheet("Vuxna")
+for _ in range(100_000):
+    sheet.append([2024, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
+buffer = io.BytesIO()
+big.save(buffer)
+start = time.perf_counter()
+with contextlib.suppress(importers.ImportFileError):
+    importers.import_upload(filename="stor.xlsx", content=buffer.getvalue(), by=controller)
+print(f"metrics_excel_refuse_100000_rows: {(time.perf_counter() - start) * 1000:.0f} ms")
+bomb = io.BytesIO()
+with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(bomb, "w", 8) as target:
+    for item in source.infolist():
+        target.writestr(item, source.read(item.filename))
+    target.writestr("xl/media/padding.bin", b"\0" * (500 * 1024 * 1024))
+start = time.perf_counter()
+with contextlib.suppress(importers.ImportFileError):
+    importers.import_upload(filename="bomb.xlsx", content=bomb.getvalue(), by=controller)
+print(
+    f"metrics_excel_refuse_zip_bomb_{len(bomb.getvalue()) // 1024}_kB: "
+    f"{(time.perf_counter() - start) * 1000:.0f} ms"
 )

@@ -527,3 +527,11 @@ def test_value_outside_the_catalogues_range_is_refused_in_the_import(demo, contr
     assert messages_of(result) == [
         "Vuxna!J3: 51 är högre än det högsta tillåtna värdet för måttet, 50."
     ]
+
+
+def test_months_not_yet_begun_are_refused_in_the_import(demo, controller):
+    year = timezone.localdate().year + 1
+    assert messages_of(preview(vuxna([year, 5]), controller)) == [
+        f"Vuxna!B3: Januari {year} har inte börjat: värden kan rapporteras från och med "
+        "månadens första dag."
+    ]

@@ -252,3 +252,16 @@ def test_months_after_the_current_one_cannot_be_reported(persons, controller, se
     assert save(persons, "3", controller, month=today.next()).saved
     with pytest.raises(services.MetricsError, match="har inte börjat"):
         save(persons, "3", controller, month=today.next().next())
+
+
+def test_range_is_kept_in_the_catalogue_and_edited_in_the_admin(client, persons):
+    from django.core.exceptions import ValidationError
+    from django.urls import reverse
+
+    client.force_login(UserFactory(role=Role.ADMINISTRATOR))
+    html = client.get(reverse("admin:metrics_metric_change", args=[persons.pk])).content.decode()
+    assert 'name="min_value"' in html and 'name="max_value"' in html
+    assert "lägsta tillåtna värde" in html.lower()
+    persons.min_value, persons.max_value = Decimal(10), Decimal(5)
+    with pytest.raises(ValidationError, match="kan inte vara lägre än det lägsta"):
+        persons.full_clean()
