@@ -520,10 +520,13 @@ def occasion_detail(request, pk):
 def _posted_rows(data, prefix: str) -> int:
     """How many existing rows the posted form had (it always shows that many plus extras)."""
     extra = FIGURE_ROWS_EXTRA if prefix == "figure" else ACTION_ROWS_EXTRA
+    # isdecimal, not isdigit: "²" is a digit int() cannot read. Four digits are plenty.
     indices = {
         int(key.split("-")[1])
         for key in data
-        if key.startswith(f"{prefix}-") and key.split("-")[1].isdigit()
+        if key.startswith(f"{prefix}-")
+        and key.split("-")[1].isdecimal()
+        and len(key.split("-")[1]) <= 4
     }
     count = (max(indices) + 1) if indices else 0
     return min(max(count - extra, 0), 50)

@@ -359,3 +359,13 @@ def test_the_export_writes_formula_like_text_as_text(committee, controller, unit
         for cell in line
         if cell.data_type == "f"
     ]
+
+
+@pytest.mark.parametrize("index", ["²", "9" * 30])
+def test_a_row_number_that_is_not_a_plain_number_is_ignored(client, occasion, handlaggare, index):
+    """The figure and åtgärd rows are counted from the posted field names."""
+    client.force_login(handlaggare)
+    data = result_post(occasion, **{f"figure-{index}-group": "Barn"})
+    response = client.post(reverse("controls:occasion", args=[occasion.pk]), data)
+    assert response.status_code == 302
+    assert Result.objects.get().figures.count() == 1
