@@ -69,6 +69,13 @@ NAV_ITEMS: list[NavItem] = [
         "Avtalsregister, upphandlingar, tidsplan och avtalsuppföljningar.",
     ),
     NavItem(
+        "Ekonomi",
+        "economy:index",
+        permissions.can_view_economy,
+        "Budget, utfall och prognos per tabell och period, personal, taxor och "
+        "kvalitetsdeklarationer.",
+    ),
+    NavItem(
         "Organisation",
         "organisation",
         permissions.can_view_organisation,

@@ -14,6 +14,7 @@ urlpatterns = [
     path("verksamhetsmatt/", include("metrics.urls")),
     path("internkontroll/", include("controls.urls")),
     path("avtal/", include("contracts.urls")),
+    path("ekonomi/", include("economy.urls")),
     path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
