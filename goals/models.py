@@ -280,9 +280,7 @@ class Goal(Edited):
         ordering = ["plan", "level__order", "sort_order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "key"], name="goal_key_per_plan"),
-            models.CheckConstraint(
-                condition=~Q(parent=F("pk")), name="goal_not_own_parent"
-            ),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="goal_not_own_parent"),
         ]
 
     def __str__(self):
@@ -319,9 +317,7 @@ class Measure(Edited):
         "enhet", max_length=60, blank=True, help_text="Till exempel kr, antal hushåll."
     )
     decimals = models.PositiveSmallIntegerField("decimaler", default=0)
-    target = models.DecimalField(
-        "målvärde", max_digits=16, decimal_places=4, null=True, blank=True
-    )
+    target = models.DecimalField("målvärde", max_digits=16, decimal_places=4, null=True, blank=True)
     direction = models.CharField(
         "riktning", max_length=10, choices=Direction.choices, default=Direction.NONE, blank=True
     )

@@ -34,6 +34,8 @@ class Node:
     goal: Goal
     number: int
     """Position among the goals of its level in the plan (Nämndmål 1, 2, …)."""
+    of: int = 1
+    """How many goals the level has in the plan."""
     children: list[Node] = field(default_factory=list)
     measures: list[Measure] = field(default_factory=list)
     activities: list[Activity] = field(default_factory=list)
@@ -41,6 +43,9 @@ class Node:
 
     @property
     def label(self) -> str:
+        """ "Nämndmål 2"; just "Vision" when the level has one goal."""
+        if self.of == 1:
+            return self.goal.level.name
         return f"{self.goal.level.name} {self.number}"
 
     @property
@@ -57,6 +62,24 @@ class Tree:
     ongoing: list[Activity]
     assignments: list[Assignment]
     assignment_assessments: dict[int, dict[str, AssignmentAssessment]]
+
+    @property
+    def assignment_list(self) -> list[tuple[Assignment, list]]:
+        """Each uppdrag with its assessment (or None) per period."""
+        return [
+            (
+                a,
+                [
+                    (kind.value, self.assignment_assessments.get(a.pk, {}).get(kind.value))
+                    for kind in PeriodKind
+                ],
+            )
+            for a in self.assignments
+        ]
+
+    @property
+    def max_order(self) -> int:
+        return max((level.order for level in self.levels), default=0)
 
     def level_nodes(self, level: Level) -> list[Node]:
         return [n for n in self.nodes if n.goal.level_id == level.pk]
@@ -97,6 +120,8 @@ def plan_tree(plan: PlanYear) -> Tree:
         )
         nodes[goal.pk] = node
         ordered.append(node)
+    for node in ordered:
+        node.of = numbers[node.goal.level_id]
     roots = []
     for node in ordered:
         parent = nodes.get(node.goal.parent_id)

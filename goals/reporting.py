@@ -214,7 +214,7 @@ def follow_up(*, committee, year: int, period: str) -> FollowUp:
         assessment = node.assessments.get(kind.value)
         parent = by_pk.get(goal.parent_id)
         if assessment is None or assessment.state != AssessmentState.DONE:
-            not_done.append(node.label)
+            not_done.append(f"{goal.level.name} {node.number}")
         goals.append(
             AssessedGoal(
                 key=str(goal.key),

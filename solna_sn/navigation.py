@@ -76,6 +76,12 @@ NAV_ITEMS: list[NavItem] = [
         "kvalitetsdeklarationer.",
     ),
     NavItem(
+        "Mål",
+        "goals:index",
+        permissions.can_view_goals,
+        "Målträd per år med mått, aktiviteter, uppdrag och bedömningar per period.",
+    ),
+    NavItem(
         "Organisation",
         "organisation",
         permissions.can_view_organisation,

@@ -15,6 +15,7 @@ urlpatterns = [
     path("internkontroll/", include("controls.urls")),
     path("avtal/", include("contracts.urls")),
     path("ekonomi/", include("economy.urls")),
+    path("mal/", include("goals.urls")),
     path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
