@@ -359,7 +359,10 @@ def report_back_list(request):
     if request.method == "POST":
         if not permissions.can_record_minutes(request.user):
             raise PermissionDenied
-        decision = get_object_or_404(Decision, pk=request.POST.get("decision"))
+        decision_id = request.POST.get("decision", "")
+        if not (decision_id.isascii() and decision_id.isdigit()):
+            raise Http404("Okänt protokollsutdrag.")
+        decision = get_object_or_404(Decision, pk=decision_id)
         form = ReportBackForm(request.POST, prefix=f"ater-{decision.pk}")
         if form.is_valid():
             try:

@@ -187,7 +187,7 @@ def memo_save(request, pk):
     if form.is_valid():
         version = form.cleaned_data["version"]
         overwrite = request.POST.get("overwrite_version", "")
-        if overwrite.isdigit():
+        if overwrite.isascii() and overwrite.isdigit():
             version = int(overwrite)  # the user chose to replace the newer text with theirs
         try:
             memo = services.memo_save(

@@ -387,3 +387,24 @@ def test_retry_returns_to_the_page_it_came_from(client, granskare, failed_docume
     back = reverse("reports:memo_detail", args=[memo.pk])
     response = client.post(pdf_url("render_retry", failed_document), {"next": back})
     assert response.status_code == 302 and response["Location"] == back
+
+
+@pytest.mark.parametrize("value", ["abc", "²", "1 OR 1=1"])
+def test_a_malformed_decision_id_in_report_back_is_a_404_not_a_500(client, granskare, value):
+    client.force_login(granskare)
+    response = client.post(reverse("reports:report_back"), {"decision": value})
+    assert response.status_code == 404
+
+
+def test_a_malformed_overwrite_version_is_ignored_not_a_500(client, handlaggare, memo):
+    client.force_login(handlaggare)
+    data = {
+        "version": memo.version,
+        "title": memo.title,
+        "decision_proposal": memo.decision_proposal,
+        "summary": memo.summary,
+        "date": memo.date.isoformat(),
+        "overwrite_version": "²",
+    }
+    response = client.post(reverse("reports:memo_save", args=[memo.pk]), data)
+    assert response.status_code in (200, 302, 409)
