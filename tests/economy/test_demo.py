@@ -25,13 +25,18 @@ def test_demo_prints_the_resultatrakning_as_published(economy_demo):
     assert rows["Summa intäkter"] == ["26,1", "37,1", "-29,7 %", "-7,6", "50,5", "39,1", "-11,4"]
     assert rows["Lokalkostnader"] == ["-15,4", "-15,3", "", "0,4", "-23,9", "-24,0", "-0,1"]
     assert rows["Verksamhetens nettokostnader"] == [
-        "-138,2", "-129,0", "7,1 %", "13,0", "-226,8", "-210,5", "16,3"
+        "-138,2",
+        "-129,0",
+        "7,1 %",
+        "13,0",
+        "-226,8",
+        "-210,5",
+        "16,3",
     ]
     assert table.budget_version == "Justerad budget 2024"
     # The one disagreement beyond rounding in the source: Lokalkostnader's budgetavvikelse.
     assert table.warnings == (
-        "Lokalkostnader, Budgetavvikelse: angivet 0,4 men Utfall 2024 − Årsbudget × 8/12 ger "
-        "0,53.",
+        "Lokalkostnader, Budgetavvikelse: angivet 0,4 men Utfall 2024 − Årsbudget × 8/12 ger 0,53.",
     )
 
 
@@ -57,7 +62,12 @@ def test_demo_loads_every_table_personnel_and_registers(economy_demo):
     hme = personnel.rows[-1]
     assert (hme.value_text, hme.comparison_text, hme.change_text) == ("87,1", "84,8", "")
     assert len(personnel.footnotes) == 3
-    assert [t.name for t in reporting.tariffs(year=2025)][0].startswith("Tillsyn")
+    tariffs = reporting.tariffs(year=2025)
+    assert tariffs[0].name.startswith("Tillsyn") and tariffs[0].decided_text == "KF 2022-11-28"
+    assert tariffs[3].warnings == (
+        "Tillstånd att bedriva tobaksförsäljning: gäller från 2019-01-01, före beslutet "
+        "2019-05-27.",
+    )
     assert reporting.quality_declarations(year=2025)[-1].name == "Serveringstillstånd"
 
 
