@@ -851,11 +851,9 @@ class _Doc:
                     text = f"{html.links[anchor]}, sida {target_page}"
                 elif target_page:
                     text = f"Gå till sida {target_page}"
-                elif uri:
-                    text = f"Länk till {uri}"
                 current = annotation.get("/Contents")
                 if text is None and not _readable(str(current or ""), names):
-                    text = "Länk"
+                    text = f"Länk till {uri}" if uri else "Länk"
                 if text is not None:
                     annotation.Contents = String(text)
 
