@@ -92,7 +92,9 @@ def _is_objr(obj) -> bool:
 
 
 def _is_elem(obj) -> bool:
-    return _is_dict(obj) and "/S" in obj and not _is_mcr(obj) and not _is_objr(obj)
+    """A structure element: a dictionary with /S (marked-content and object references have
+    none)."""
+    return isinstance(obj, Dictionary) and "/S" in obj
 
 
 def _kids(elem) -> list:
@@ -460,6 +462,7 @@ class _Doc:
         )
         self._ops: dict[int, list] = {}
         self._scans: dict[int, _Scan] = {}
+        self._texts: dict[int, dict[int, list[int]]] = {}
         self._dirty: set[int] = set()
         # (page, MCID) of content that was tagged once and is now furniture: artifact subtype.
         self.artifacts: dict[tuple[int, int], str | None] = {}
@@ -657,14 +660,18 @@ class _Doc:
 
     def text_of(self, page: int, mcid: int) -> list[bytes]:
         """The text operands shown in a marked-content sequence, to compare repeated heads."""
+        if page not in self._texts:
+            texts: dict[int, list[int]] = {}
+            for seq in self.scan(page).seqs:
+                if seq.mcid is not None:
+                    texts.setdefault(seq.mcid, []).extend(seq.text_ops)
+            self._texts[page] = texts
         ops = self.ops(page)
         return [
             pikepdf.unparse_content_stream(
                 [ContentStreamInstruction(ops[i].operands, Operator("TJ"))]
             )
-            for seq in self.scan(page).seqs
-            if seq.mcid == mcid
-            for i in seq.text_ops
+            for i in self._texts[page].get(mcid, [])
         ]
 
     def group_tables(self, html: _Html | None) -> list[_Group]:
@@ -891,14 +898,11 @@ class _Doc:
         return anchor, page, uri
 
     def prune_empty(self) -> None:
-        changed = True
-        while changed:
-            changed = False
-            for elem, parent in list(self.walk()):
-                if _tag(elem) in _KEEP_EMPTY or _kids(elem):
-                    continue
+        """Remove elements left without content (children first, so a parent emptied by
+        that goes too), except table cells, rows and parts, and Figures."""
+        for elem, parent in reversed(list(self.walk())):
+            if _tag(elem) not in _KEEP_EMPTY and not _kids(elem):
                 self.detach(elem, parent)
-                changed = True
 
     def finalize(self) -> None:
         """Renumber marked content per page, turn content whose element left the tree into

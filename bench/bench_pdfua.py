@@ -1,0 +1,131 @@
+"""What the accessibility repairs cost on the demo data: for a 10-item meeting bundle (as in
+bench_pdf.py) the WeasyPrint render, the tagged splice of the uploaded enclosures against the
+untagged pypdf one, `pdfua.postprocess`, the share the repairs add to the whole render, and
+`pdfua.check`; the same for the internkontrollplan (a risk table across pages). Also how many
+structural problems the check finds before and after."""
+
+import datetime
+import statistics
+import time
+
+import _demo_db
+
+_demo_db.setup()
+
+from django.core.files.storage import default_storage
+
+from controls.models import ControlPlan
+from controls.views import plan_print_html
+from reports import demo, documents, services
+from reports.models import Case, MemoState
+from solna_sn.lib import pdf as pdflib
+from solna_sn.lib import pdfua
+from solna_sn.models import Committee, User
+
+BUNDLE_ITEMS = 10
+REPEATS = 5
+
+
+def median_ms(function, *, repeats: int = REPEATS, warmups: int = 1):
+    result = None
+    for _ in range(warmups):
+        result = function()
+    timings = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = function()
+        timings.append(time.perf_counter() - start)
+    return statistics.median(timings) * 1000, result
+
+
+# --- A meeting with 10 items, enclosures first (as bench_pdf.py builds it) -------------------
+
+committee = Committee.objects.get(code="SN")
+granskare = User.objects.get(username="granskare")
+cases = sorted(
+    Case.objects.filter(
+        committee=committee, memos__state__in=[MemoState.APPROVED, MemoState.SENT]
+    ).distinct(),
+    key=lambda case: (not case.memos.filter(attachments__isnull=False).exists(), case.pk),
+)[:BUNDLE_ITEMS]
+filler = demo.MEMOS[0]
+for number in range(len(cases) + 1, BUNDLE_ITEMS + 1):
+    case = services.case_register(
+        committee=committee,
+        title=f"Bänkärende {number}",
+        by=granskare,
+        unit=cases[0].unit,
+        today=datetime.date(2024, 9, 2),
+    )
+    extra = services.memo_create(case=case, by=granskare, date=datetime.date(2024, 9, 23))
+    extra = services.memo_save(
+        memo=extra,
+        version=extra.version,
+        data={
+            "title": case.title,
+            "date": extra.date,
+            "decision_proposal": filler.decision_proposal,
+            "summary": filler.summary,
+            "dispatch_to": "Kommunstyrelsen",
+            "dispatch_bulleted": False,
+        },
+        by=granskare,
+    )
+    extra = services.memo_submit(memo=extra, by=granskare)
+    services.memo_approve(memo=extra, by=granskare)
+    cases.append(case)
+meeting = services.meeting_create(
+    committee=committee,
+    date=datetime.date(2024, 11, 4),
+    time=datetime.time(18, 0),
+    place=demo.PLACE,
+    by=granskare,
+)
+for case in cases:
+    services.agenda_item_add(meeting=meeting, by=granskare, case=case)
+
+bundle_html, inserts = documents.bundle_html(meeting, internal=True)
+static = documents.static_dir()
+insert_data = []
+for insert in inserts:
+    with default_storage.open(insert["name"], "rb") as handle:
+        insert_data.append(handle.read())
+
+render_ms, rendered = median_ms(lambda: pdflib.render_html(bundle_html, base_dir=static))
+enclosures = [
+    pdfua.Enclosure(first_page=rendered.anchors[i["anchor"]], data=data, title=i["title"])
+    for i, data in zip(inserts, insert_data, strict=True)
+]
+old_inserts = [pdflib.Insert(first_page=e.first_page, data=e.data) for e in enclosures]
+old_splice_ms, old_pdf = median_ms(lambda: pdflib.splice(rendered.pdf, old_inserts))
+splice_ms, spliced = median_ms(lambda: pdfua.splice(rendered.pdf, enclosures))
+post_ms, fixed = median_ms(lambda: pdfua.postprocess(spliced, html=bundle_html))
+check_ms, problems = median_ms(lambda: pdfua.check(fixed))
+assert problems == [], problems
+
+whole_ms = render_ms + splice_ms + post_ms
+today_ms = render_ms + old_splice_ms
+print(f"pdfua_bundle_pages: {rendered.pages} pages")
+print(f"pdfua_bundle_enclosures: {len(enclosures)} count")
+print(f"pdfua_render_bundle: {render_ms:.0f} ms")
+print(f"pdfua_splice_bundle_untagged_pypdf: {old_splice_ms:.0f} ms")
+print(f"pdfua_splice_bundle: {splice_ms:.0f} ms")
+print(f"pdfua_postprocess_bundle: {post_ms:.0f} ms")
+print(f"pdfua_postprocess_share_of_bundle_render: {100 * post_ms / whole_ms:.1f} %")
+print(f"pdfua_bundle_render_total: {whole_ms:.0f} ms")
+print(f"pdfua_bundle_render_total_today: {today_ms:.0f} ms")
+print(f"pdfua_check_bundle: {check_ms:.0f} ms")
+print(f"pdfua_problems_bundle_before: {len(pdfua.check(old_pdf))} count")
+print(f"pdfua_problems_bundle_after: {len(problems)} count")
+
+# --- The internkontrollplan: the risk table across pages --------------------------------------
+
+plan = ControlPlan.objects.get(committee=committee, year=2025)
+plan_html = plan_print_html(plan)
+plan_render_ms, plan_rendered = median_ms(lambda: pdflib.render_html(plan_html, base_dir=static))
+plan_post_ms, plan_fixed = median_ms(lambda: pdfua.postprocess(plan_rendered.pdf, html=plan_html))
+assert pdfua.check(plan_fixed) == []
+print(f"pdfua_plan_pages: {plan_rendered.pages} pages")
+print(f"pdfua_render_plan: {plan_render_ms:.0f} ms")
+print(f"pdfua_postprocess_plan: {plan_post_ms:.0f} ms")
+print(f"pdfua_postprocess_share_of_plan_render: {100 * plan_post_ms / plan_render_ms:.1f} %")
