@@ -40,7 +40,18 @@ echo "==> Startar bakgrundsarbetaren (logg: var/worker.log)"
 .venv/bin/celery -A solna_sn worker --loglevel=INFO --concurrency=2 --hostname="demo@%h" \
   >var/worker.log 2>&1 &
 worker_pid=$!
-trap 'kill "$worker_pid" 2>/dev/null; wait "$worker_pid" 2>/dev/null || true' EXIT INT TERM
+stop_worker() {
+  kill "$worker_pid" 2>/dev/null || return 0
+  for _ in $(seq 20); do
+    kill -0 "$worker_pid" 2>/dev/null || break
+    sleep 0.5
+  done
+  # Still there after 10 s (a long PDF, or a pool that hangs on exit): a PDF cut off here is
+  # taken up again when the worker next starts.
+  kill -9 "$worker_pid" 2>/dev/null || true
+  wait "$worker_pid" 2>/dev/null || true
+}
+trap stop_worker EXIT INT TERM
 
 cat <<MSG
 
