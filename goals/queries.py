@@ -180,10 +180,17 @@ def _period_span(period: ReportPeriod) -> str:
     return f"{aggregates.month_span(period.months)} {period.year}"
 
 
-def _computed(measure: Measure, period: ReportPeriod):
+def series_titles() -> dict[str, str]:
+    try:
+        return figures.series_titles()
+    except figures.NoSeriesProvider:
+        return {}
+
+
+def _computed(measure: Measure, period: ReportPeriod, titles: dict[str, str]):
     """(figure value, source text, problem) of a computed mått for a period."""
     try:
-        title = figures.series_titles().get(measure.series_code, measure.series_code)
+        title = titles.get(measure.series_code, measure.series_code)
         points = figures.fetch_series(measure.series_code, period.year, period.months)
     except (figures.UnknownSeries, figures.NoSeriesProvider) as error:
         return None, "", f"Ingen siffra för {_period_span(period)}: {error}"
@@ -216,6 +223,7 @@ def key_figure(
     *,
     entered: MeasureValue | None = None,
     last_year: MeasureValue | None = None,
+    titles: dict[str, str] | None = None,
 ) -> KeyFigure:
     """The mått's figure for `period`. Computed mått read their series for the period and the
     same period last year; hand-entered ones use `entered` (this period's row) and its
@@ -223,8 +231,9 @@ def key_figure(
     previous = period.previous_year()
     unit, decimals = measure.unit, measure.decimals
     if measure.is_computed:
-        value, source, problem = _computed(measure, period)
-        comparison, _, comparison_problem = _computed(measure, previous)
+        titles = series_titles() if titles is None else titles
+        value, source, problem = _computed(measure, period, titles)
+        comparison, _, comparison_problem = _computed(measure, previous, titles)
     else:
         value = entered.value if entered else None
         comparison = entered.comparison_value if entered else None
@@ -268,8 +277,11 @@ def key_figures(
         )
     }
     last_year = previous_values(plan, period.kind.value)
+    titles = series_titles() if any(m.is_computed for m in measures) else {}
     return {
-        m.pk: key_figure(m, period, entered=entered.get(m.pk), last_year=last_year.get(m.key))
+        m.pk: key_figure(
+            m, period, entered=entered.get(m.pk), last_year=last_year.get(m.key), titles=titles
+        )
         for m in measures
     }
 

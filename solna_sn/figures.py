@@ -61,11 +61,10 @@ def fetch_series(code: str, year: int, months: Sequence[int]) -> list[tuple[int,
 
 
 def series_titles() -> dict[str, str]:
-    """code → title of every known series; empty when the provider does not list them."""
-    provider = series_provider() if _provider is not None else None
-    if provider is None or provider.titles is None:
-        return {}
-    return provider.titles()
+    """code → title of every known series; empty when the provider does not list them.
+    Raises NoSeriesProvider when nothing is registered."""
+    provider = series_provider()
+    return provider.titles() if provider.titles is not None else {}
 
 
 def source_description() -> str:
