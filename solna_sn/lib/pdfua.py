@@ -18,13 +18,15 @@ WeasyPrint tags every document, but (as of 70.0):
 placeholder pages as one Figure per enclosure with an alternative text; `check` is a structural
 checker (no PDF/UA validator is installable here) that every PDF test can run.
 
-Which TH is a row header, and which table fragments are one HTML table, is read from the HTML
-when it is given (WeasyPrint writes tables in the HTML's order, so the HTML tables are matched to
-the PDF's by their row and cell shape, and a table continued on the next page is merged only
-while the HTML table has rows left); without it, or when the shapes differ, the HTML table
-algorithm's defaults are used (a TH in THead, or in a row without TD, is a column header; any
-other TH a row header) and fragments are merged when the next page starts with the table's
-repeated head.
+Table fragments are one table when the next page starts, with nothing read in between, with a
+table as wide that repeats the head (same cells, same text) or has none. The HTML, when given,
+decides the rest: WeasyPrint writes tables in the HTML's order, so HTML tables are matched to
+the PDF's by their row and cell shape; such a chain is cut where one HTML table ends and the
+next begins (two tables with a page break between them), each TH gets the Scope of its HTML
+`scope`, `role="presentation"` marks a layout table, and a row cut by a page break is joined
+again when the row count leaves no doubt. Without the HTML, or when the shapes differ, the HTML
+table algorithm's defaults apply (a TH in THead, or in a row without TD, is a column header; any
+other TH a row header) and a table without TH is taken for a layout table.
 """
 
 from __future__ import annotations
@@ -592,11 +594,17 @@ class _Doc:
         return owners
 
     def detach(self, elem, parent) -> None:
-        if parent is None:
-            parent = self.root
-        parent.K = Array(
-            [kid for kid in _kids(parent) if not (_is_elem(kid) and _key(kid) == _key(elem))]
-        )
+        """Take `elem` out of `parent` (the root for None), or out of whichever element holds
+        it when `parent` does not."""
+        parent = self.root if parent is None else parent
+        kids = _kids(parent)
+        kept = [kid for kid in kids if not (_is_elem(kid) and _key(kid) == _key(elem))]
+        if len(kept) == len(kids):
+            holder = next((p for e, p in self.walk() if _key(e) == _key(elem)), False)
+            if holder is not False and (holder is not None or parent is not self.root):
+                self.detach(elem, holder)
+            return
+        parent.K = Array(kept)
 
     def new_elem(self, tag: str, parent, page: int | None = None, **entries) -> Dictionary:
         elem = Dictionary(Type=Name.StructElem, S=Name(tag), K=Array(), P=parent, **entries)
@@ -608,9 +616,16 @@ class _Doc:
 
     def flatten_nested_links(self) -> None:
         """A link and its ::after pseudo element: WeasyPrint writes a Link inside a Link."""
-        for elem, parent in list(self.walk()):
-            if parent is None or _tag(elem) != "/Link" or _tag(parent) != "/Link":
-                continue
+        nested = [
+            (elem, parent)
+            for elem, parent in self.walk()
+            if parent is not None and _tag(elem) == "/Link" and _tag(parent) == "/Link"
+        ]
+        for elem, parent in nested:
+            while _tag(parent) == "/Link" and _is_elem(parent.get("/P")):
+                if _tag(parent.P) != "/Link":
+                    break
+                parent = parent.P  # a Link in a Link in a Link: all into the outermost
             moved = []
             for kid in _kids(elem):
                 if isinstance(kid, int) and self.page_of(elem) != self.page_of(parent):
@@ -1159,7 +1174,8 @@ def postprocess(
 
     `html` is the HTML the PDF was rendered from: TH scopes, layout tables (role="presentation")
     and tables across pages are read from it. `link_texts` maps an anchor id to the /Contents
-    of links to it ("Ärende {label}, sida {page}": "{page}" becomes the target's page number);
+    of links to it, used as given but for "{page}", which becomes the target's page number
+    ("Ärende 2, sida {page}");
     other internal links get the HTML link's name (aria-label, title or text) and ", sida N",
     or "Gå till sida N"; web links "Länk till <address>". Safe to run twice and after `splice`.
     """
@@ -1199,7 +1215,10 @@ def splice(main: bytes, enclosures: Sequence[Enclosure]) -> bytes:
     /Alt "Bifogad handling: <titel>, inskannad, N sidor" (or, for a file with text, that it has
     no tags), its marked content (MCIDs from its own, discarded structure tree) removed, its web
     links tagged with readable /Contents, and the placeholder elements removed. Each enclosure
-    is cleaned again first (`sanitize_pdf`). Writes PDF 1.7; `postprocess` may run after it."""
+    is cleaned again first (`sanitize_pdf`). Writes PDF 1.7; run `postprocess` after it.
+
+    Raises `PdfError` (Swedish) for an enclosure that is not a usable PDF, one with more pages
+    than there are pages from its `first_page`, or a main document without structure tree."""
     if not enclosures:
         return main
     with pikepdf.open(io.BytesIO(main)) as document:
@@ -1208,10 +1227,7 @@ def splice(main: bytes, enclosures: Sequence[Enclosure]) -> bytes:
             clean = pdflib.sanitize_pdf(enclosure.data, max_pages=None)
             with pikepdf.open(io.BytesIO(clean.data)) as source:
                 _place(doc, source, enclosure, number)
-        if doc.root is not None:
-            doc.finalize()
-        else:
-            doc.flush()
+        doc.finalize()
         return _save(document)
 
 
@@ -1219,7 +1235,7 @@ def _place(doc: _Doc, source: pikepdf.Pdf, enclosure: Enclosure, number: int) ->
     count = len(source.pages)
     first = enclosure.first_page - 1
     if first < 0 or first + count > len(doc.pages):
-        raise ValueError(
+        raise pdflib.PdfError(
             f"Bilagan ”{enclosure.title}” har {count} sidor men dokumentet har inte platser för "
             f"dem från sidan {enclosure.first_page}."
         )
@@ -1305,7 +1321,7 @@ def _placeholder(doc: _Doc, page: int) -> tuple[Dictionary, Dictionary | None]:
     """The element the enclosure goes into: the placeholder's empty element on its first page
     (WeasyPrint writes one for the `.insert-page` div), else the document element."""
     if doc.root is None:
-        raise ValueError("Dokumentet saknar strukturträd.")
+        raise pdflib.PdfError("Dokumentet saknar strukturträd.")
     for elem, parent in doc.walk():
         if doc.page_of(elem) == page and not _kids(elem) and _tag(elem) not in _KEEP_EMPTY:
             return elem, parent
@@ -1318,13 +1334,26 @@ def _placeholder(doc: _Doc, page: int) -> tuple[Dictionary, Dictionary | None]:
 
 
 def _save(document: pikepdf.Pdf) -> bytes:
-    if "/Version" in document.Root:
+    if _version(document) < (1, 7) and "/Version" in document.Root:
         del document.Root["/Version"]
     out = io.BytesIO()
     document.save(
         out, min_version=PDF_VERSION, object_stream_mode=pikepdf.ObjectStreamMode.generate
     )
     return out.getvalue()
+
+
+def _version(document: pikepdf.Pdf) -> tuple[int, int]:
+    """The header's version, or the catalog's /Version when that is later."""
+
+    def parse(text: str) -> tuple[int, int]:
+        try:
+            major, minor = text.lstrip("/").split(".")[:2]
+            return int(major), int(minor)
+        except ValueError:
+            return (0, 0)
+
+    return max(parse(document.pdf_version), parse(str(document.Root.get("/Version", "/0.0"))))
 
 
 # --- The check ----------------------------------------------------------------------------------
@@ -1343,9 +1372,9 @@ def check(pdf: bytes, *, html: str | None = None) -> list[str]:
 
 def _check_document(document: pikepdf.Pdf, problems: list[str], html: _Html | None) -> None:
     root = document.Root
-    version = tuple(int(part) for part in document.pdf_version.split(".")[:2])
+    version = _version(document)
     if version < (1, 7):
-        problems.append(f"PDF version is {document.pdf_version}, not 1.7 or later.")
+        problems.append(f"PDF version is {version[0]}.{version[1]}, not 1.7 or later.")
     mark_info = root.get("/MarkInfo")
     if not (_is_dict(mark_info) and mark_info.get("/Marked") is True):
         problems.append("The document is not marked as tagged (/MarkInfo /Marked true).")

@@ -445,7 +445,7 @@ def test_an_enclosure_that_does_not_fit_its_placeholder_is_refused(printed):
     (enclosure,) = document.enclosures
     with pikepdf.open(io.BytesIO(document.pdf)) as pdf:
         last = len(pdf.pages)
-    with pytest.raises(ValueError, match="har 2 sidor"):
+    with pytest.raises(pdflib.PdfError, match="har 2 sidor"):
         pdfua.splice(document.pdf, [pdfua.Enclosure(last, enclosure.data, enclosure.title)])
 
 
