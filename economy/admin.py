@@ -86,7 +86,9 @@ class TableDefinitionAdmin(RoleAdmin):
         if obj is None or obj.pk is None:
             return "Sparas först."
         try:
-            queries.spec_from(queries.definition_rows(obj), queries.definition_columns(obj), 2024)
+            queries.spec_from(
+                queries.definition_rows(obj), queries.definition_columns(obj), year=None
+            )
         except SpecError as error:
             return f"Går inte att räkna: {error}"
         return "Definitionen går att räkna."

@@ -345,7 +345,9 @@ def _enter(sheet: Sheet, text: str, by) -> None:
         row = next(r for r in data_rows.values() if r.code == row_code)
         services.commentary_save(sheet=sheet, row=row, text=paragraph, expected_revision=0, by=by)
     if notes := FOOTNOTES.get(code):
-        services.sheet_footnotes_save(sheet=sheet, texts=notes, expected=[], by=by)
+        services.sheet_footnotes_save(
+            sheet=sheet, texts=notes, expected=services.footnotes_fingerprint([]), by=by
+        )
 
 
 def _version(committee, year, kind, name, by, **kwargs) -> BudgetVersion:

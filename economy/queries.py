@@ -29,8 +29,11 @@ def exact_text(value: Decimal | None) -> str:
     return format_number(value, places)
 
 
-def spec_from(rows: list[TableRow], columns: list[TableColumn], year: int) -> tables.TableSpec:
-    """The pure table spec of a definition (rows need `covers` prefetched)."""
+def spec_from(
+    rows: list[TableRow], columns: list[TableColumn], year: int | None
+) -> tables.TableSpec:
+    """The pure table spec of a definition (rows need `covers` prefetched); headers filled in
+    for `year`, or left as templates ({år}) when it is None."""
     row_codes = {row.pk: row.code for row in rows}
     column_codes = {column.pk: column.code for column in columns}
     return tables.TableSpec(
@@ -50,7 +53,7 @@ def spec_from(rows: list[TableRow], columns: list[TableColumn], year: int) -> ta
         tuple(
             tables.ColumnSpec(
                 code=column.code,
-                header=tables.fill_header(column.header, year),
+                header=column.header if year is None else tables.fill_header(column.header, year),
                 figure=tables.Figure(column.figure) if column.figure else None,
                 derived=tables.Derived(column.derived) if column.derived else None,
                 a=column_codes.get(column.operand_a_id) if column.operand_a_id else None,

@@ -4,6 +4,7 @@ make the arithmetic agree (DESIGN.md §4 rule 1)."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -223,12 +224,18 @@ def _clean_footnotes(texts: list[str]) -> list[str]:
     return cleaned
 
 
-def _replace_footnotes(owner: dict, texts: list[str], expected: list[str], by, target) -> bool:
+def footnotes_fingerprint(texts: list[str]) -> str:
+    """Identifies a list of footnotes, so a save can tell whether someone changed them since
+    the page was loaded."""
+    return hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
+
+
+def _replace_footnotes(owner: dict, texts: list[str], expected: str, by, target) -> bool:
     current = list(
         Footnote.objects.select_for_update().filter(**owner).order_by("sort_order", "pk")
     )
     current_texts = [footnote.text for footnote in current]
-    if current_texts != expected:
+    if footnotes_fingerprint(current_texts) != expected:
         raise StaleError(
             "Någon annan har ändrat fotnoterna efter att du öppnade sidan. De sparade "
             "fotnoterna visas nu; för över dina ändringar och spara igen.",
@@ -250,7 +257,8 @@ def _replace_footnotes(owner: dict, texts: list[str], expected: list[str], by, t
 
 
 @transaction.atomic
-def sheet_footnotes_save(*, sheet: Sheet, texts: list[str], expected: list[str], by) -> bool:
+def sheet_footnotes_save(*, sheet: Sheet, texts: list[str], expected: str, by) -> bool:
+    """Replace a sheet's footnotes; `expected` is the footnotes_fingerprint the person saw."""
     _check_may_enter(sheet.committee, by)
     _lock_sheet(sheet)
     return _replace_footnotes({"sheet": sheet}, _clean_footnotes(texts), expected, by, sheet)

@@ -16,6 +16,7 @@ by the definition, so the VP's "Budget 2024 − Budget 2025" and the personnel t
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -126,7 +127,8 @@ class ColumnSpec:
     @property
     def operand_name(self) -> str:
         """The column's name in a formula: its header, or "Utfall 2024" for a bare year."""
-        if self.figure is not None and not any(ch.isalpha() for ch in self.header):
+        bare = re.sub(r"\{[^}]*\}|[\d\s/%]", "", self.header)
+        if self.figure is not None and not bare:
             return f"{self.figure.label} {self.header}".strip()
         return self.header
 

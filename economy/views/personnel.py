@@ -48,9 +48,7 @@ def personnel_detail(request, pk: int):
         for figure in figures
     ]
     notes = [f.text for f in sheet.footnotes.order_by("sort_order", "pk")]
-    footnotes_form = FootnotesForm(
-        data, initial={"footnotes": "\n".join(notes), "expected": "\n".join(notes)}
-    )
+    footnotes_form = FootnotesForm(data, initial={"footnotes": "\n".join(notes)})
     error = ""
     if data is not None:
         try:

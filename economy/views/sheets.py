@@ -32,7 +32,7 @@ from economy.models import (
     Tariff,
     period_label,
 )
-from economy.tables import SpecError, format_value, formula_text
+from economy.tables import SpecError, fill_header, format_value, formula_text
 from solna_sn import permissions
 from solna_sn.views import current_committee, permission_required
 
@@ -149,7 +149,7 @@ def sheet_detail(request, pk: int):
     context["footnotes_form"] = FootnotesForm(
         initial={
             "footnotes": "\n".join(context["printed"].footnotes),
-            "expected": "\n".join(context["printed"].footnotes),
+            "expected": services.footnotes_fingerprint(list(context["printed"].footnotes)),
         }
     )
     context["versions_form"] = SheetVersionsForm(
@@ -197,7 +197,7 @@ def cell_save(request, pk: int, row_code: str, column_code: str):
         status["error"] = str(error)
     else:
         status.update(saved=outcome.saved, revision=outcome.revision)
-    label = f"{row.label}, {column.header}"
+    label = f"{row.label}, {fill_header(column.header, sheet.year)}"
     if not request.htmx:
         if status["error"]:
             messages.error(request, f"{label}: {status['error']}")
@@ -259,7 +259,7 @@ def footnotes_save(request, pk: int):
             changed = services.sheet_footnotes_save(
                 sheet=sheet,
                 texts=form.lines(),
-                expected=form.lines("expected"),
+                expected=form.cleaned_data["expected"],
                 by=request.user,
             )
         except services.EconomyError as error:
@@ -350,7 +350,7 @@ def definition_detail(request, code: str):
     spec_error = ""
     formulas = {}
     try:
-        spec = queries.spec_from(rows, columns, 2024)
+        spec = queries.spec_from(rows, columns, year=None)
     except SpecError as error:
         spec_error = str(error)
     else:

@@ -333,9 +333,10 @@ def test_row_commentary_is_versioned(sheet, controller, granskare):
 
 
 def test_footnotes_refuse_a_stale_list(sheet, controller):
-    services.sheet_footnotes_save(sheet=sheet, texts=["A", "B"], expected=[], by=controller)
+    empty = services.footnotes_fingerprint([])
+    services.sheet_footnotes_save(sheet=sheet, texts=["A", "B"], expected=empty, by=controller)
     with pytest.raises(services.StaleError):
-        services.sheet_footnotes_save(sheet=sheet, texts=["C"], expected=[], by=controller)
+        services.sheet_footnotes_save(sheet=sheet, texts=["C"], expected=empty, by=controller)
     table = reporting.table("DELAR_RESULTATRAKNING", year=2024, period="augusti")
     assert table.footnotes == ("A", "B")
 
