@@ -209,8 +209,12 @@ def cell_history(request, metric_code: str, month: Month):
     )
 
 
-def _month_action(request, month: Month, unit_code: str, action, success: str, **kwargs):
+def _month_action(
+    request, month: Month, unit_code: str, action, success: str, *, allowed, **kwargs
+):
     unit = get_object_or_404(Unit, code=unit_code)
+    if not allowed(request.user, unit):
+        raise PermissionDenied
     try:
         action(unit=unit, month=month, by=request.user, **kwargs)
     except services.MetricsError as error:
@@ -229,6 +233,7 @@ def month_report(request, month: Month, unit_code: str):
         unit_code,
         services.month_mark_reported,
         "{month} är inrapporterad för {unit}.",
+        allowed=permissions.can_enter_metrics,
     )
 
 
@@ -236,7 +241,12 @@ def month_report(request, month: Month, unit_code: str):
 @permission_required(permissions.can_view_metrics)
 def month_lock(request, month: Month, unit_code: str):
     return _month_action(
-        request, month, unit_code, services.month_lock, "{month} är låst för {unit}."
+        request,
+        month,
+        unit_code,
+        services.month_lock,
+        "{month} är låst för {unit}.",
+        allowed=permissions.can_lock_metric_month,
     )
 
 
@@ -249,6 +259,7 @@ def month_reopen(request, month: Month, unit_code: str):
         unit_code,
         services.month_reopen,
         "{month} är öppnad igen för {unit}.",
+        allowed=permissions.can_reopen_metric_month,
         reason=request.POST.get("reason", ""),
     )
 
