@@ -424,3 +424,81 @@ def test_the_follow_up_page_keeps_its_query_count_for_hand_entered_mått(
     one = count_queries(client, url)
     grow(plan, committee, chief, 3)
     assert count_queries(client, url) == one
+
+
+def test_the_measure_form_refuses_bad_numbers_and_an_incomplete_computed_source(
+    client, goal, greta, snittbidrag
+):
+    client.force_login(greta)
+    url = reverse("goals:measure_create", args=[goal.pk])
+    before = goal.measures.count()
+    response = client.post(
+        url,
+        {
+            "title": "Medelbistånd",
+            "decimals": 0,
+            "target": "12,3,0",
+            "source": "series",
+            "series_code": "",
+            "aggregation": "",
+        },
+    )
+    assert response.status_code == 400
+    html = content(response)
+    assert "”12,3,0” har mer än ett decimalkomma." in html
+    response = client.post(
+        url,
+        {
+            "title": "Medelbistånd",
+            "decimals": 0,
+            "source": "series",
+            "series_code": "",
+            "aggregation": "",
+        },
+    )
+    assert response.status_code == 400
+    html = content(response)
+    assert "Välj det verksamhetsmått som siffran räknas fram ur." in html
+    assert "Välj hur månadsvärdena räknas samman över perioden." in html
+    assert goal.measures.count() == before
+    response = client.post(
+        url,
+        {
+            "title": "Medelbistånd per månad",
+            "unit": "kr",
+            "decimals": 0,
+            "target": "10 000",
+            "direction": "lower",
+            "source": "series",
+            "series_code": "EB-SNITTBIDRAG",
+            "aggregation": "mean",
+        },
+    )
+    assert response.status_code == 302
+    measure = goal.measures.get(source="series")
+    assert (measure.target, measure.series_code) == (Decimal(10000), "EB-SNITTBIDRAG")
+
+
+def test_an_uppdrags_status_is_written_by_leadership_and_read_by_others(
+    client, plan, committee, chief, hanna, kompetensnamnden
+):
+    assignment = services.assignment_save(
+        plan=plan,
+        data={
+            "text": "Utveckla samverkan i Solnamodellen.",
+            "lead_committee": kompetensnamnden,
+            "participating_committees": [committee],
+        },
+        by=chief,
+    )
+    url = reverse("goals:assignment_assessment", args=[assignment.pk, "augusti"])
+    on_track = step(committee, 2, "UPPDRAG")
+    client.force_login(hanna)
+    assert "Du kan läsa bedömningen men inte ändra den" in content(client.get(url))
+    post = {"step": on_track.pk, "commentary": "Pågår.", "state": "klar", "version": 0}
+    assert client.post(url, post).status_code == 403
+    client.force_login(chief)
+    assert client.post(url, post).status_code == 302
+    tree = content(client.get(reverse("goals:tree", args=[2024])))
+    assert '<span aria-hidden="true">►</span> Uppdraget pågår enligt plan' in tree
+    assert "Ansvarig nämnd: Kompetensnämnden. Deltagande: Socialnämnden." in tree
