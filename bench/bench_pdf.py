@@ -17,8 +17,8 @@ _demo_db.setup()
 
 from django.core.files.storage import default_storage
 
-from reports import demo, documents, services
-from reports.models import Case, MemoState, RenderedDocument, RenderKind, RenderStatus
+from casework import demo, documents, services
+from casework.models import Case, MemoState, RenderedDocument, RenderKind, RenderStatus
 from solna_sn.lib import pdf as pdflib
 from solna_sn.models import Committee, User
 

@@ -14,10 +14,10 @@ _demo_db.setup()
 
 from django.core.files.storage import default_storage
 
+from casework import demo, documents, services
+from casework.models import Case, MemoState
 from controls.models import ControlPlan
 from controls.views import plan_print_html
-from reports import demo, documents, services
-from reports.models import Case, MemoState
 from solna_sn.lib import pdf as pdflib
 from solna_sn.lib import pdfua
 from solna_sn.models import Committee, User

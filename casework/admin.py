@@ -4,7 +4,7 @@ PDF renderings, failed ones included."""
 
 from django.contrib import admin
 
-from reports.models import Case, Meeting, Memo, RenderedDocument
+from casework.models import Case, Meeting, Memo, RenderedDocument
 from solna_sn.admin import RoleAdmin
 
 

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
 
-class ReportsConfig(AppConfig):
-    name = "reports"
-    verbose_name = "Rapporter och ärenden"
+class CaseworkConfig(AppConfig):
+    name = "casework"
+    verbose_name = "Ärenden och sammanträden"

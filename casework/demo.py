@@ -4,7 +4,7 @@ and the Barnahus agreement as an uploaded enclosure, the meeting of 4 December 2
 nämndinitiativ was raised (§ 78, återrapporterat 2024-10-07), and an upcoming meeting with a
 memo still in draft.
 
-Everything goes through reports.services, acting as the demo user whose role does each step:
+Everything goes through casework.services, acting as the demo user whose role does each step:
 handläggaren writes (in her own enhet; the granskare writes for the other enheter), the
 granskare approves and builds the ärendelista, the förvaltningschef sends. The memo texts are
 short demo summaries, not the original papers. Idempotent: nothing is done when the meeting of
@@ -20,8 +20,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from reports import documents, services
-from reports.models import Case, Meeting, Memo, RenderedDocument, RenderKind, RenderStatus
+from casework import documents, services
+from casework.models import Case, Meeting, Memo, RenderedDocument, RenderKind, RenderStatus
 from solna_sn import permissions
 from solna_sn.lib.pdf import render_html
 from solna_sn.models import Committee, Unit, User

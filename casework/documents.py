@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from reports.models import (
+from casework.models import (
     CONFIDENTIAL_CONTACT_TEXT,
     CONFIDENTIAL_ENCLOSURE_TITLE,
     CONFIDENTIAL_TEXT,
@@ -22,7 +22,7 @@ from reports.models import (
     RenderKind,
     Secrecy,
 )
-from reports.text import blocks
+from casework.text import blocks
 from solna_sn.lib.pdf import RENDERER_VERSION
 from solna_sn.lib.periods import MONTH_NAMES
 
@@ -200,7 +200,7 @@ def bundle_items(meeting: Meeting):
     queries whatever the number of items."""
     from django.db.models import Prefetch
 
-    from reports.models import AgendaItem, MemoAttachment
+    from casework.models import AgendaItem, MemoAttachment
 
     memo_related = [
         "memo__case__committee",
@@ -283,7 +283,7 @@ def memo_html(memo: Memo, *, asset_base: str = "", preview_back_url: str = "") -
     view = memo_view(memo, secrecy=Secrecy.now())
     view.attachments = []
     return render_to_string(
-        "reports/print/memo.html",
+        "casework/print/memo.html",
         {
             **CONTEXT_COMMON,
             "memo": view,
@@ -313,7 +313,7 @@ def memo_source(memo: Memo) -> DocumentSource:
 
 
 def report_source(*, title: str, html: str) -> DocumentSource:
-    """Any other printed document: HTML from a template extending reports/print/report.html."""
+    """Any other printed document: HTML from a template extending printing/report.html."""
     return DocumentSource(
         kind=RenderKind.REPORT,
         title=title,
@@ -343,7 +343,7 @@ def _bundle(
     view = bundle_view(meeting, bundle_items(meeting), internal=internal)
     inserts = _inserts([item.memo for item in view.items if item.memo])
     html = render_to_string(
-        "reports/print/bundle.html",
+        "casework/print/bundle.html",
         {
             **CONTEXT_COMMON,
             "bundle": view,

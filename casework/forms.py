@@ -2,8 +2,8 @@
 
 from django import forms
 
-from reports import services
-from reports.models import Case, Memo
+from casework import services
+from casework.models import Case, Memo
 from solna_sn.forms import DATE_ERRORS, DATE_INPUT, AccessibleForm
 from solna_sn.models import Role, Unit, User
 

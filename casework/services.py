@@ -23,8 +23,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from reports import documents
-from reports.models import (
+from casework import documents
+from casework.models import (
     AgendaItem,
     Case,
     Decision,
@@ -42,7 +42,7 @@ from reports.models import (
     attachment_upload_to,
     rendered_upload_to,
 )
-from reports.text import is_blank
+from casework.text import is_blank
 from solna_sn import audit, permissions
 from solna_sn.lib import pdf as pdflib
 from solna_sn.lib.dnr import DnrError, parse_dnr
@@ -930,7 +930,7 @@ def render_request(*, kind: str, memo: Memo | None = None, meeting: Meeting | No
 
 
 def render_request_report(*, subject: str, title: str, html: str) -> RenderedDocument:
-    """Queue a PDF of any other document (the HTML extends reports/print/report.html).
+    """Queue a PDF of any other document (the HTML extends printing/report.html).
     `subject` names what it prints, e.g. "controls.plan:3"; see `latest_report`."""
     if not subject:
         raise ValueError("subject is required")
@@ -966,7 +966,7 @@ def _request(source, *, memo=None, meeting=None, subject="") -> RenderedDocument
 
 
 def _enqueue(document: RenderedDocument) -> None:
-    from reports.tasks import render_document
+    from casework.tasks import render_document
 
     transaction.on_commit(lambda: render_document.delay(document_id=document.pk))
 

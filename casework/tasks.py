@@ -37,8 +37,8 @@ from django.db import close_old_connections, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from reports import services
-from reports.models import RenderedDocument, RenderStatus
+from casework import services
+from casework.models import RenderedDocument, RenderStatus
 from solna_sn import audit
 from solna_sn.models import WorkerClaim
 

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from reports.views import meetings, memos
+from casework.views import meetings, memos
 
-app_name = "reports"
+app_name = "casework"
 
 urlpatterns = [
     path("arenden/", memos.case_list, name="case_list"),

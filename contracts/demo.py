@@ -293,7 +293,7 @@ def load(*, by) -> str:
 
 
 def _october_meeting():
-    from reports.models import Meeting
+    from casework.models import Meeting
 
     return Meeting.objects.filter(date=D(2024, 10, 7)).first()
 

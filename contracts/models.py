@@ -387,7 +387,7 @@ class FollowUp(models.Model):
         "föreslagen typ", max_length=20, choices=FollowUpKind.choices, blank=True
     )
     meeting = models.ForeignKey(
-        "reports.Meeting",
+        "casework.Meeting",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -415,7 +415,7 @@ class FollowUp(models.Model):
         verbose_name="godkänd av",
     )
     memo = models.ForeignKey(
-        "reports.Memo",
+        "casework.Memo",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

@@ -657,7 +657,7 @@ def plan_followup_update(*, followup: FollowUp, by, kind: str, meeting=None, pla
         kind, FollowUpKind, field="kind", errors=errors, message="Välj ordinarie eller förenklad."
     )
     planned_date = _date(planned_date, field="planned_date", errors=errors)
-    from reports.models import Meeting
+    from casework.models import Meeting
 
     if meeting is not None and not isinstance(meeting, Meeting):
         errors["meeting"] = "Välj ett sammanträde i listan."
@@ -1147,8 +1147,8 @@ def followup_memo_create(*, followup: FollowUp, by):
     """The tjänsteskrivelse for an approved follow-up: registers an ärende, creates the memo
     with title and summary filled in, and links it to the follow-up. Asking again returns the
     memo already made."""
+    from casework import services as report_services
     from contracts import reporting
-    from reports import services as report_services
 
     followup = _lock_followup(followup)
     _require(permissions.can_edit_contracts(by, followup.contract.unit))

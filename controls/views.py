@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from casework import services as report_services
 from controls import excel, rules, services
 from controls.forms import (
     ACTION_ROWS_EXTRA,
@@ -36,7 +37,6 @@ from controls.models import (
     ResultState,
     Risk,
 )
-from reports import services as report_services
 from solna_sn import permissions
 from solna_sn.lib.periods import MONTH_NAMES
 from solna_sn.lib.text import without_control_characters
@@ -720,7 +720,7 @@ def plan_pdf(request, pk):
         subject=f"controls.plan:{plan.pk}", title=_plan_title(plan), html=plan_print_html(plan)
     )
     if request.htmx:
-        return render(request, "reports/_render_status.html", {"document": document})
+        return render(request, "printing/_render_status.html", {"document": document})
     messages.success(request, "PDF:en framställs. Den visas här när den är klar.")
     return redirect("controls:plan_detail", pk=plan.pk)
 

@@ -70,12 +70,13 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "solna_sn.apps.SolnaSnConfig",
-    "reports",
+    "casework",
     "controls",
     "metrics",
     "contracts",
     "economy",
     "goals",
+    "reports",
 ]
 
 MIDDLEWARE = [

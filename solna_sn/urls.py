@@ -16,6 +16,6 @@ urlpatterns = [
     path("avtal/", include("contracts.urls")),
     path("ekonomi/", include("economy.urls")),
     path("mal/", include("goals.urls")),
-    path("", include("reports.urls")),
+    path("", include("casework.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import reports.models
+import casework.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
                 ('confidential', models.BooleanField(default=False, verbose_name='sekretess')),
                 ('osl_reference', models.CharField(blank=True, help_text='Till exempel 26 kap. 1 § offentlighets- och sekretesslagen.', max_length=200, verbose_name='hänvisning till OSL')),
                 ('show_contact_text', models.BooleanField(default=True, verbose_name='visa text om hur man begär ut handlingarna')),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='agenda_items', to='reports.case', verbose_name='ärende')),
+                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='agenda_items', to='casework.case', verbose_name='ärende')),
             ],
             options={
                 'verbose_name': 'ärende på ärendelistan',
@@ -93,8 +93,8 @@ class Migration(migrations.Migration):
                 ('reported_back_on', models.DateField(blank=True, null=True, verbose_name='återrapporterat')),
                 ('reported_back_note', models.CharField(blank=True, max_length=300, verbose_name='återrapporterat genom')),
                 ('version', models.PositiveIntegerField(default=1)),
-                ('item', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='decision', to='reports.agendaitem')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='reports.meeting')),
+                ('item', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='decision', to='casework.agendaitem')),
+                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='casework.meeting')),
             ],
             options={
                 'verbose_name': 'protokollsutdrag',
@@ -105,7 +105,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='agendaitem',
             name='meeting',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='reports.meeting'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='casework.meeting'),
         ),
         migrations.CreateModel(
             name='Memo',
@@ -125,9 +125,9 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='skickad till nämnd')),
                 ('administration', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memos', to='solna_sn.administration', verbose_name='förvaltning')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memos', to='reports.case', verbose_name='ärende')),
+                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memos', to='casework.case', verbose_name='ärende')),
                 ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('previous', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='next_revision', to='reports.memo', verbose_name='föregående revision')),
+                ('previous', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='next_revision', to='casework.memo', verbose_name='föregående revision')),
                 ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memos', to='solna_sn.unit', verbose_name='ansvarig enhet')),
             ],
             options={
@@ -139,7 +139,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='agendaitem',
             name='memo',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='agenda_items', to='reports.memo', verbose_name='tjänsteskrivelse'),
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='agenda_items', to='casework.memo', verbose_name='tjänsteskrivelse'),
         ),
         migrations.CreateModel(
             name='MemoAttachment',
@@ -147,12 +147,12 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('position', models.PositiveIntegerField(verbose_name='ordning')),
                 ('title', models.CharField(max_length=300, verbose_name='titel')),
-                ('file', models.FileField(blank=True, upload_to=reports.models.attachment_upload_to, verbose_name='fil')),
+                ('file', models.FileField(blank=True, upload_to=casework.models.attachment_upload_to, verbose_name='fil')),
                 ('sha256', models.CharField(blank=True, max_length=64)),
                 ('page_count', models.PositiveIntegerField(default=0, verbose_name='sidor')),
                 ('size', models.PositiveBigIntegerField(default=0, verbose_name='storlek')),
-                ('memo', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='reports.memo')),
-                ('source_memo', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reports.memo', verbose_name='tjänsteskrivelse i systemet')),
+                ('memo', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='casework.memo')),
+                ('source_memo', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='casework.memo', verbose_name='tjänsteskrivelse i systemet')),
             ],
             options={
                 'verbose_name': 'handling',
@@ -167,7 +167,7 @@ class Migration(migrations.Migration):
                 ('position', models.PositiveIntegerField(verbose_name='ordning')),
                 ('heading', models.CharField(blank=True, max_length=200, verbose_name='rubrik')),
                 ('body', models.TextField(blank=True, verbose_name='text')),
-                ('memo', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='reports.memo')),
+                ('memo', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='casework.memo')),
             ],
             options={
                 'verbose_name': 'avsnitt',
@@ -182,7 +182,7 @@ class Migration(migrations.Migration):
                 ('position', models.PositiveIntegerField(verbose_name='ordning')),
                 ('name', models.CharField(max_length=200, verbose_name='namn')),
                 ('title', models.CharField(max_length=200, verbose_name='titel')),
-                ('memo', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signatories', to='reports.memo')),
+                ('memo', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signatories', to='casework.memo')),
                 ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
@@ -202,7 +202,7 @@ class Migration(migrations.Migration):
                 ('inserts', models.JSONField(blank=True, default=list)),
                 ('status', models.CharField(choices=[('queued', 'Köad'), ('running', 'Pågår'), ('done', 'Klar'), ('failed', 'Misslyckad')], default='queued', max_length=10)),
                 ('error', models.TextField(blank=True)),
-                ('file', models.FileField(blank=True, upload_to=reports.models.rendered_upload_to)),
+                ('file', models.FileField(blank=True, upload_to=casework.models.rendered_upload_to)),
                 ('page_count', models.PositiveIntegerField(default=0)),
                 ('size', models.PositiveBigIntegerField(default=0)),
                 ('attempts', models.PositiveIntegerField(default=0)),
@@ -210,8 +210,8 @@ class Migration(migrations.Migration):
                 ('started_at', models.DateTimeField(blank=True, null=True)),
                 ('finished_at', models.DateTimeField(blank=True, null=True)),
                 ('render_seconds', models.FloatField(blank=True, null=True)),
-                ('meeting', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='renders', to='reports.meeting')),
-                ('memo', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='renders', to='reports.memo')),
+                ('meeting', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='renders', to='casework.meeting')),
+                ('memo', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='renders', to='casework.memo')),
             ],
             options={
                 'verbose_name': 'framställd pdf',

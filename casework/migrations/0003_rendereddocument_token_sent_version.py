@@ -7,20 +7,20 @@ staff-only; sending again or a new request renders readable copies.
 
 from django.db import migrations, models
 
-import reports.models
+import casework.models
 
 
 def fill_tokens(apps, schema_editor):
-    RenderedDocument = apps.get_model("reports", "RenderedDocument")
+    RenderedDocument = apps.get_model("casework", "RenderedDocument")
     for document in RenderedDocument.objects.only("pk").iterator():
         RenderedDocument.objects.filter(pk=document.pk).update(
-            token=reports.models.new_document_token()
+            token=casework.models.new_document_token()
         )
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0002_report_documents"),
+        ("casework", "0002_report_documents"),
     ]
 
     operations = [
@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
             model_name="rendereddocument",
             name="token",
             field=models.CharField(
-                default=reports.models.new_document_token,
+                default=casework.models.new_document_token,
                 editable=False,
                 max_length=43,
                 unique=True,

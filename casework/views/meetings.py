@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reports import documents, services
-from reports.forms import AgendaItemForm, DecisionForm, MeetingForm, ReportBackForm
-from reports.models import (
+from casework import documents, services
+from casework.forms import AgendaItemForm, DecisionForm, MeetingForm, ReportBackForm
+from casework.models import (
     AgendaItem,
     Decision,
     Meeting,
@@ -46,12 +46,12 @@ def meeting_list(request):
                 messages.success(
                     request, "Sammanträdet är skapat. Lägg till ärenden på ärendelistan."
                 )
-                return redirect("reports:meeting_detail", pk=meeting.pk)
+                return redirect("casework:meeting_detail", pk=meeting.pk)
     meetings = Meeting.objects.filter(committee=committee).prefetch_related("items")
     today = timezone.localdate()
     return render(
         request,
-        "reports/meeting_list.html",
+        "casework/meeting_list.html",
         {
             "form": form,
             "upcoming": sorted((m for m in meetings if m.date >= today), key=lambda m: m.date),
@@ -105,7 +105,7 @@ def _meeting_page(request, meeting, *, status=200, **extra):
         "internal_render": renders.get(RenderKind.BUNDLE_INTERNAL),
         **extra,
     }
-    return render(request, "reports/meeting_detail.html", context, status=status)
+    return render(request, "casework/meeting_detail.html", context, status=status)
 
 
 @require_GET
@@ -128,7 +128,7 @@ def item_add(request, pk):
             form.add_error(None, str(error))
         else:
             messages.success(request, f"Ärende {item.label} är tillagt på ärendelistan.")
-            return redirect(reverse("reports:meeting_detail", args=[pk]) + "#arendelista")
+            return redirect(reverse("casework:meeting_detail", args=[pk]) + "#arendelista")
     return _meeting_page(request, meeting, status=400, item_form=form)
 
 
@@ -148,7 +148,7 @@ def item_change(request, pk, iid, action):
             raise PermissionDenied
     except services.StateError as error:
         messages.error(request, str(error))
-    return redirect(reverse("reports:meeting_detail", args=[pk]) + "#arendelista")
+    return redirect(reverse("casework:meeting_detail", args=[pk]) + "#arendelista")
 
 
 @require_POST
@@ -167,7 +167,7 @@ def meeting_send(request, pk):
             request,
             "Kallelsen och handlingarna är skickade till nämnden. PDF:erna framställs nu.",
         )
-    return redirect("reports:meeting_detail", pk=pk)
+    return redirect("casework:meeting_detail", pk=pk)
 
 
 @require_GET
@@ -179,7 +179,7 @@ def meeting_preview(request, pk):
         meeting,
         internal=internal,
         asset_base=static(""),
-        preview_back_url=reverse("reports:meeting_detail", args=[pk]),
+        preview_back_url=reverse("casework:meeting_detail", args=[pk]),
     )
     return HttpResponse(html)
 
@@ -192,22 +192,22 @@ def meeting_render(request, pk, variant):
         raise Http404
     kind = RenderKind.BUNDLE_INTERNAL if variant == "intern" else RenderKind.BUNDLE_PUBLIC
     document = services.render_request(kind=kind, meeting=meeting)
-    return _render_response(request, document, reverse("reports:meeting_detail", args=[pk]))
+    return _render_response(request, document, reverse("casework:meeting_detail", args=[pk]))
 
 
 @require_POST
 @permission_required(permissions.can_view_drafts)
 def memo_render(request, pk):
-    from reports.views.memos import _memo
+    from casework.views.memos import _memo
 
     memo = _memo(pk)
     document = services.render_request(kind=RenderKind.MEMO, memo=memo)
-    return _render_response(request, document, reverse("reports:memo_detail", args=[pk]))
+    return _render_response(request, document, reverse("casework:memo_detail", args=[pk]))
 
 
 def _render_response(request, document, back_url):
     if request.htmx:
-        return render(request, "reports/_render_status.html", {"document": document})
+        return render(request, "printing/_render_status.html", {"document": document})
     if document.status == RenderStatus.DONE:
         messages.info(request, "PDF:en finns redan för det här innehållet.")
     else:
@@ -227,7 +227,7 @@ def _document(request, token) -> RenderedDocument:
 @require_GET
 @permission_required(permissions.can_read_committee_papers)
 def render_status(request, token):
-    return render(request, "reports/_render_status.html", {"document": _document(request, token)})
+    return render(request, "printing/_render_status.html", {"document": _document(request, token)})
 
 
 @require_GET
@@ -256,7 +256,7 @@ def render_retry(request, token):
         if not request.htmx:
             messages.error(request, str(error))
     if request.htmx:
-        return render(request, "reports/_render_status.html", {"document": document})
+        return render(request, "printing/_render_status.html", {"document": document})
     return redirect(_local_url(request, request.POST.get("next", "")))
 
 
@@ -266,7 +266,7 @@ def _local_url(request, target: str) -> str:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return reverse("reports:reading_room")
+    return reverse("casework:reading_room")
 
 
 @require_GET
@@ -314,7 +314,7 @@ def reading_room(request):
         )
     return render(
         request,
-        "reports/reading_room.html",
+        "casework/reading_room.html",
         {
             "upcoming": sorted(
                 (r for r in rows if r["meeting"].date >= today), key=lambda r: r["meeting"].date
@@ -338,7 +338,7 @@ def decision_record(request, pk, iid):
             form.add_error(None, str(error))
         else:
             messages.success(request, f"Beslutet för ärende {item.label} är protokollfört.")
-            return redirect(reverse("reports:meeting_detail", args=[pk]) + f"#punkt-{item.pk}")
+            return redirect(reverse("casework:meeting_detail", args=[pk]) + f"#punkt-{item.pk}")
     return _meeting_page(request, item.meeting, status=400, decision_forms={item.pk: form})
 
 
@@ -377,7 +377,7 @@ def report_back_list(request):
                 messages.success(
                     request, f"§ {decision.paragraph} är markerad som återrapporterad."
                 )
-                return redirect("reports:report_back")
+                return redirect("casework:report_back")
         forms[decision.pk] = form
     rows = [
         (
@@ -389,7 +389,7 @@ def report_back_list(request):
     ]
     return render(
         request,
-        "reports/report_back.html",
+        "casework/report_back.html",
         {
             "rows": rows,
             "done": done,

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reports import documents, services
-from reports.forms import (
+from casework import documents, services
+from casework.forms import (
     AttachmentLinkForm,
     AttachmentUploadForm,
     CaseRegisterForm,
@@ -21,7 +21,7 @@ from reports.forms import (
     ReasonForm,
     SignatoryForm,
 )
-from reports.models import (
+from casework.models import (
     Case,
     Memo,
     MemoAttachment,
@@ -54,14 +54,14 @@ def case_list(request):
             form.add_service_errors(error)
         else:
             messages.success(request, f"Ärendet är registrerat med diarienummer {case.dnr}.")
-            return redirect("reports:case_detail", pk=case.pk)
+            return redirect("casework:case_detail", pk=case.pk)
     query = (request.GET.get("q") or "").strip()
     cases = Case.objects.filter(committee=committee).select_related("unit")
     if query:
         cases = cases.filter(title__icontains=query) | cases.filter(dnr__icontains=query)
     return render(
         request,
-        "reports/case_list.html",
+        "casework/case_list.html",
         {"form": form, "cases": cases[:200], "query": query, "committee": committee},
         status=400 if request.method == "POST" else 200,
     )
@@ -83,7 +83,7 @@ def case_detail(request, pk):
     )
     return render(
         request,
-        "reports/case_detail.html",
+        "casework/case_detail.html",
         {"case": case, "memos": memos, "items": items, "can_write": can_write},
     )
 
@@ -96,12 +96,12 @@ def memo_create(request, pk):
         memo = services.memo_create(case=case, by=request.user)
     except services.StateError as error:
         messages.error(request, str(error))
-        return redirect("reports:case_detail", pk=case.pk)
+        return redirect("casework:case_detail", pk=case.pk)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("reports:case_detail", pk=case.pk)
+        return redirect("casework:case_detail", pk=case.pk)
     messages.success(request, "Tjänsteskrivelsen är skapad. Texten sparas automatiskt.")
-    return redirect("reports:memo_detail", pk=memo.pk)
+    return redirect("casework:memo_detail", pk=memo.pk)
 
 
 @require_GET
@@ -116,7 +116,7 @@ def memo_list(request):
         (state.label, [m for m in memos if m.state == state])
         for state in (MemoState.DRAFT, MemoState.REVIEW, MemoState.APPROVED, MemoState.SENT)
     ]
-    return render(request, "reports/memo_list.html", {"groups": groups})
+    return render(request, "casework/memo_list.html", {"groups": groups})
 
 
 def _memo(pk) -> Memo:
@@ -154,7 +154,7 @@ def _memo_page(request, memo, *, form=None, status=200, **extra):
         "max_upload_mb": settings.MEMO_ATTACHMENT_MAX_BYTES // (1024 * 1024),
         **extra,
     }
-    return render(request, "reports/memo_detail.html", context, status=status)
+    return render(request, "casework/memo_detail.html", context, status=status)
 
 
 @require_GET
@@ -181,7 +181,7 @@ def memo_save(request, pk):
     """Autosave (htmx, answers with the status line) and the plain Spara button."""
     memo = _memo(pk)
     form = MemoForm(request.POST, memo=memo)
-    partial = "reports/memo_detail.html#save-status"
+    partial = "casework/memo_detail.html#save-status"
     conflict = None
     saved = False
     if form.is_valid():
@@ -218,7 +218,7 @@ def memo_save(request, pk):
         return response
     if saved:
         messages.success(request, "Tjänsteskrivelsen är sparad.")
-        return redirect("reports:memo_detail", pk=memo.pk)
+        return redirect("casework:memo_detail", pk=memo.pk)
     return _memo_page(
         request, _memo(pk), form=form, status=409 if conflict else 400, conflict=conflict
     )
@@ -243,7 +243,9 @@ def memo_preview(request, pk):
     """Exactly the HTML the PDF is made from, with the stylesheet from STATIC_URL."""
     memo = _memo(pk)
     html = documents.memo_html(
-        memo, asset_base=static(""), preview_back_url=reverse("reports:memo_detail", args=[memo.pk])
+        memo,
+        asset_base=static(""),
+        preview_back_url=reverse("casework:memo_detail", args=[memo.pk]),
     )
     return HttpResponse(html)
 
@@ -257,7 +259,7 @@ def _memo_action(request, pk, action):
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
-    return redirect("reports:memo_detail", pk=memo.pk)
+    return redirect("casework:memo_detail", pk=memo.pk)
 
 
 @require_POST
@@ -292,12 +294,12 @@ def memo_transition(request, pk, action):
                 str(error) if isinstance(error, services.StateError) else " ".join(error.messages)
             )
             messages.error(request, text)
-            return redirect("reports:memo_detail", pk=memo.pk)
+            return redirect("casework:memo_detail", pk=memo.pk)
         messages.success(
             request,
             f"Revision {new.revision} är skapad som utkast. Den skickade versionen finns kvar.",
         )
-        return redirect("reports:memo_detail", pk=new.pk)
+        return redirect("casework:memo_detail", pk=new.pk)
     if action not in steps:
         raise PermissionDenied
     run, success = steps[action]
@@ -329,7 +331,7 @@ def signatory_add(request, pk):
             form.add_error(None, str(error))
         else:
             messages.success(request, "Undertecknaren är tillagd.")
-            return redirect(reverse("reports:memo_detail", args=[memo.pk]) + "#undertecknare")
+            return redirect(reverse("casework:memo_detail", args=[memo.pk]) + "#undertecknare")
     return _memo_page(request, memo, status=400, signatory_form=form)
 
 
@@ -350,7 +352,7 @@ def signatory_change(request, pk, sid, action):
             raise PermissionDenied
 
     _memo_action(request, pk, step)
-    return redirect(reverse("reports:memo_detail", args=[pk]) + "#undertecknare")
+    return redirect(reverse("casework:memo_detail", args=[pk]) + "#undertecknare")
 
 
 @require_POST
@@ -372,7 +374,7 @@ def attachment_upload(request, pk):
             form.add_error(None, str(error))
         else:
             messages.success(request, "Handlingen är uppladdad.")
-            return redirect(reverse("reports:memo_detail", args=[memo.pk]) + "#handlingar")
+            return redirect(reverse("casework:memo_detail", args=[memo.pk]) + "#handlingar")
     return _memo_page(request, memo, status=400, upload_form=form)
 
 
@@ -392,7 +394,7 @@ def attachment_link(request, pk):
             form.add_error(None, str(error))
         else:
             messages.success(request, "Tjänsteskrivelsen är bifogad.")
-            return redirect(reverse("reports:memo_detail", args=[memo.pk]) + "#handlingar")
+            return redirect(reverse("casework:memo_detail", args=[memo.pk]) + "#handlingar")
     return _memo_page(request, memo, status=400, link_form=form)
 
 
@@ -413,7 +415,7 @@ def attachment_change(request, pk, aid, action):
             raise PermissionDenied
 
     _memo_action(request, pk, step)
-    return redirect(reverse("reports:memo_detail", args=[pk]) + "#handlingar")
+    return redirect(reverse("casework:memo_detail", args=[pk]) + "#handlingar")
 
 
 @require_POST
@@ -426,7 +428,7 @@ def section_add(request, pk):
         messages.success(request, "Ett nytt avsnitt är tillagt efter underskrifterna.")
 
     _memo_action(request, pk, step)
-    return redirect(reverse("reports:memo_detail", args=[pk]) + "#avsnitt")
+    return redirect(reverse("casework:memo_detail", args=[pk]) + "#avsnitt")
 
 
 @require_POST
@@ -439,4 +441,4 @@ def section_remove(request, pk, sid):
         messages.success(request, f"Avsnittet ”{section.heading or 'utan rubrik'}” är borttaget.")
 
     _memo_action(request, pk, step)
-    return redirect(reverse("reports:memo_detail", args=[pk]) + "#avsnitt")
+    return redirect(reverse("casework:memo_detail", args=[pk]) + "#avsnitt")

@@ -10,6 +10,8 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from casework import services as report_services
+from casework.models import RenderStatus
 from contracts import exporters, reporting, services
 from contracts.forms import (
     ActivityForm,
@@ -26,8 +28,6 @@ from contracts.models import (
     FollowUpStatus,
 )
 from contracts.views.common import error_messages, xlsx_response
-from reports import services as report_services
-from reports.models import RenderStatus
 from solna_sn import permissions
 from solna_sn.views import permission_required
 
@@ -216,7 +216,7 @@ def followup_memo(request, pk):
         error_messages(request, error)
         return redirect(_url(followup))
     messages.success(request, "Tjänsteskrivelsen är skapad med rubrik och sammanfattning ifyllda.")
-    return redirect("reports:memo_detail", pk=memo.pk)
+    return redirect("casework:memo_detail", pk=memo.pk)
 
 
 @require_GET
@@ -267,7 +267,7 @@ def followup_pdf(request, pk):
         subject=subject(followup), title=document_title(followup), html=followup_html(followup)
     )
     if request.htmx:
-        return render(request, "reports/_render_status.html", {"document": document})
+        return render(request, "printing/_render_status.html", {"document": document})
     if document.status == RenderStatus.DONE:
         messages.info(request, "PDF:en finns redan för det här innehållet.")
     else:

@@ -8,11 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from casework.models import Meeting
 from contracts import services
 from contracts.forms import PlanAddForm, PlanRowForm
 from contracts.models import Contract, FollowUp, FollowUpPlan
 from contracts.views.common import error_messages
-from reports.models import Meeting
 from solna_sn import permissions
 from solna_sn.views import permission_required
 

@@ -5,8 +5,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfWriter
 
-from reports import documents, services
-from reports.models import MemoState
+from casework import documents, services
+from casework.models import MemoState
 from solna_sn.lib import pdf as pdflib
 from solna_sn.models import Committee, Role
 from tests.factories import UserFactory

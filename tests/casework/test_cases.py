@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
-from reports import services
-from reports.models import Case, DnrCounter
+from casework import services
+from casework.models import Case, DnrCounter
 from solna_sn.models import AuditEntry, Role
 from tests.factories import UserFactory
 
@@ -130,7 +130,7 @@ def test_allocation_waits_for_an_open_transaction(unit):
     try:
         with other.cursor() as cursor:
             cursor.execute(
-                "SELECT last_number FROM reports_dnrcounter WHERE year = 2024 FOR UPDATE"
+                "SELECT last_number FROM casework_dnrcounter WHERE year = 2024 FOR UPDATE"
             )
             assert cursor.fetchone() == (1,)
             done = threading.Event()
@@ -144,7 +144,7 @@ def test_allocation_waits_for_an_open_transaction(unit):
             thread = threading.Thread(target=allocate)
             thread.start()
             assert not done.wait(timeout=1.0)  # still waiting for the lock
-            cursor.execute("UPDATE reports_dnrcounter SET last_number = 7 WHERE year = 2024")
+            cursor.execute("UPDATE casework_dnrcounter SET last_number = 7 WHERE year = 2024")
         other.commit()
         thread.join(timeout=30)
         assert numbers == [8]

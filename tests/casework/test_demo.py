@@ -3,7 +3,7 @@
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
-from reports.models import AgendaItem, Decision, Meeting, MemoState, RenderedDocument, RenderKind
+from casework.models import AgendaItem, Decision, Meeting, MemoState, RenderedDocument, RenderKind
 from solna_sn.lib import pdf as pdflib
 
 

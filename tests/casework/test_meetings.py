@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from reports import documents, services
-from reports.models import AgendaItem, Decision, MemoState, RenderedDocument, RenderKind
-from tests.reports.conftest import fill
+from casework import documents, services
+from casework.models import AgendaItem, Decision, MemoState, RenderedDocument, RenderKind
+from tests.casework.conftest import fill
 
 MEETING_DAY = datetime.date(2024, 10, 7)
 

@@ -7,12 +7,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 
-from reports import services
-from reports.models import Memo, MemoAttachment, MemoState
+from casework import services
+from casework.models import Memo, MemoAttachment, MemoState
 from solna_sn.audit import entries_for
 from solna_sn.models import Role
+from tests.casework.conftest import blank_pdf, fill, upload
 from tests.factories import UnitFactory, UserFactory
-from tests.reports.conftest import blank_pdf, fill, upload
 
 
 def test_new_memo_takes_case_title_and_chief_first(memo):

@@ -11,10 +11,10 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from pypdf import PdfReader
 
-from reports import documents, services
-from reports.models import RenderedDocument, RenderKind, RenderStatus
+from casework import documents, services
+from casework.models import RenderedDocument, RenderKind, RenderStatus
 from solna_sn.lib import pdf as pdflib
-from tests.reports.conftest import fill, pdf_bytes, upload
+from tests.casework.conftest import fill, pdf_bytes, upload
 
 
 def render_now(**kwargs):
@@ -226,7 +226,7 @@ def test_a_long_agenda_repeats_its_table_header_on_every_page(committee, granska
 
 def test_other_documents_go_through_the_same_pipeline(db, django_capture_on_commit_callbacks):
     html = (
-        '{% extends "reports/print/report.html" %}{% block doctype %}Rapport{% endblock %}'
+        '{% extends "printing/report.html" %}{% block doctype %}Rapport{% endblock %}'
         "{% block content %}<h1>Testrapport</h1><p>Summa 1 023 kr.</p>{% endblock %}"
     )
     from django.template import Context, Engine

@@ -9,9 +9,9 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.urls import reverse
 
-from reports import services
-from reports.forms import AttachmentLinkForm
-from reports.models import (
+from casework import services
+from casework.forms import AttachmentLinkForm
+from casework.models import (
     CONFIDENTIAL_TEXT,
     Decision,
     Meeting,
@@ -22,7 +22,7 @@ from reports.models import (
 )
 from solna_sn.lib import pdf as pdflib
 from solna_sn.models import Role, User
-from tests.reports.conftest import fill, pdf_bytes, upload
+from tests.casework.conftest import fill, pdf_bytes, upload
 
 MEETING_DAY = datetime.date(2024, 10, 7)
 DRAFT_TEXT = "Utkastets text som aldrig skickades."
@@ -30,7 +30,7 @@ SENT_TEXT = "Den skickade sammanfattningen."
 
 
 def pdf_url(name: str, document) -> str:
-    return reverse(f"reports:{name}", args=[document.token])
+    return reverse(f"casework:{name}", args=[document.token])
 
 
 def render_now(**kwargs):
@@ -104,7 +104,7 @@ def test_pdfs_rendered_from_a_draft_stay_closed_to_the_nämnd_after_sending(
         assert response.status_code == 200
         text = opened_text(response)
         assert SENT_TEXT in text and DRAFT_TEXT not in text
-    html = client.get(reverse("reports:reading_room")).content.decode()
+    html = client.get(reverse("casework:reading_room")).content.decode()
     assert pdf_url("render_file", sent_bundle) in html
     assert pdf_url("render_file", sent_memo_pdf) in html
     assert pdf_url("render_file", draft_bundle) not in html
@@ -135,12 +135,12 @@ def test_pdf_urls_carry_a_random_token_not_the_row_id(client, granskare, memo):
     document = render_now(kind=RenderKind.MEMO, memo=memo)
     other = render_now(kind=RenderKind.MEMO, memo=fill(memo, memo.created_by, summary="Ny."))
     assert len(document.token) >= 32 and document.token != other.token
-    url = reverse("reports:render_file", args=[document.token])
+    url = reverse("casework:render_file", args=[document.token])
     assert url == f"/pdf/{document.token}/fil/" and str(document.pk) not in url.split("/")
     client.force_login(granskare)
     assert client.get(f"/pdf/{document.pk}/fil/").status_code == 404
     assert client.get(url).status_code == 200
-    html = client.get(reverse("reports:memo_detail", args=[memo.pk])).content.decode()
+    html = client.get(reverse("casework:memo_detail", args=[memo.pk])).content.decode()
     assert f"/pdf/{other.token}/" in html
 
 
@@ -188,10 +188,10 @@ def test_the_picker_offers_no_secret_memo_to_a_public_memo(
     _secret_item(meeting, secret_memo, granskare)
     assert secret_memo not in AttachmentLinkForm(memo=memo).fields["source"].queryset
     client.force_login(granskare)
-    html = client.get(reverse("reports:memo_detail", args=[memo.pk])).content.decode()
+    html = client.get(reverse("casework:memo_detail", args=[memo.pk])).content.decode()
     assert f'value="{secret_memo.pk}"' not in html
     response = client.post(
-        reverse("reports:attachment_link", args=[memo.pk]), {"source": secret_memo.pk}
+        reverse("casework:attachment_link", args=[memo.pk]), {"source": secret_memo.pk}
     )
     assert response.status_code == 400 and not memo.attachments.exists()
     with pytest.raises(services.ValidationError) as caught:
@@ -271,7 +271,7 @@ def test_the_demo_secret_memo_never_reaches_the_next_public_kallelse(
     chief = User.objects.filter(role=Role.FORVALTNINGSCHEF).first()
     client.force_login(granskare)
     response = client.post(
-        reverse("reports:attachment_link", args=[draft.pk]), {"source": secret.pk}
+        reverse("casework:attachment_link", args=[draft.pk]), {"source": secret.pk}
     )
     assert response.status_code == 400
     assert "Välj en tjänsteskrivelse i listan." in response.content.decode()
@@ -325,14 +325,14 @@ def test_a_handläggare_cannot_record_or_overwrite_minutes(
         )
     client.force_login(handlaggare)
     for item in (public, secret):
-        url = reverse("reports:decision_record", args=[item.meeting_id, item.pk])
+        url = reverse("casework:decision_record", args=[item.meeting_id, item.pk])
         response = client.post(url, _decision_post(item, "Ändrat av handläggaren"))
         assert response.status_code == 403
     assert Decision.objects.get(item=public).text == "Socialnämnden godkänner."
     assert not Decision.objects.filter(item=secret).exists()
     decision = Decision.objects.get(item=public)
     response = client.post(
-        reverse("reports:report_back"),
+        reverse("casework:report_back"),
         {
             "decision": decision.pk,
             f"ater-{decision.pk}-on": "2025-01-10",
@@ -341,7 +341,7 @@ def test_a_handläggare_cannot_record_or_overwrite_minutes(
     )
     assert response.status_code == 403
     assert Decision.objects.get(pk=decision.pk).reported_back_on is None
-    page = client.get(reverse("reports:meeting_detail", args=[public.meeting_id])).content
+    page = client.get(reverse("casework:meeting_detail", args=[public.meeting_id])).content
     assert "decision-form" not in page.decode()
 
 
@@ -352,7 +352,7 @@ def test_leadership_records_minutes(client, role, sent_items, unit):
     public, secret = sent_items
     client.force_login(UserFactory(role=role))
     for item in (public, secret):
-        url = reverse("reports:decision_record", args=[item.meeting_id, item.pk])
+        url = reverse("casework:decision_record", args=[item.meeting_id, item.pk])
         assert client.post(url, _decision_post(item, "Bifall")).status_code == 302
     assert Decision.objects.filter(item__in=[public, secret], text="Bifall").count() == 2
 
@@ -377,14 +377,14 @@ def failed_document(memo):
 def test_retry_never_redirects_off_site(client, granskare, failed_document, target):
     client.force_login(granskare)
     response = client.post(pdf_url("render_retry", failed_document), {"next": target})
-    assert response.status_code == 302 and response["Location"] == reverse("reports:reading_room")
+    assert response.status_code == 302 and response["Location"] == reverse("casework:reading_room")
     failed_document.refresh_from_db()
     assert failed_document.status == RenderStatus.QUEUED
 
 
 def test_retry_returns_to_the_page_it_came_from(client, granskare, failed_document, memo):
     client.force_login(granskare)
-    back = reverse("reports:memo_detail", args=[memo.pk])
+    back = reverse("casework:memo_detail", args=[memo.pk])
     response = client.post(pdf_url("render_retry", failed_document), {"next": back})
     assert response.status_code == 302 and response["Location"] == back
 
@@ -392,7 +392,7 @@ def test_retry_returns_to_the_page_it_came_from(client, granskare, failed_docume
 @pytest.mark.parametrize("value", ["abc", "²", "1 OR 1=1"])
 def test_a_malformed_decision_id_in_report_back_is_a_404_not_a_500(client, granskare, value):
     client.force_login(granskare)
-    response = client.post(reverse("reports:report_back"), {"decision": value})
+    response = client.post(reverse("casework:report_back"), {"decision": value})
     assert response.status_code == 404
 
 
@@ -406,5 +406,5 @@ def test_a_malformed_overwrite_version_is_ignored_not_a_500(client, handlaggare,
         "date": memo.date.isoformat(),
         "overwrite_version": "²",
     }
-    response = client.post(reverse("reports:memo_save", args=[memo.pk]), data)
+    response = client.post(reverse("casework:memo_save", args=[memo.pk]), data)
     assert response.status_code in (200, 302, 409)

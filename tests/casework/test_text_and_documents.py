@@ -2,8 +2,8 @@
 
 import datetime
 
-from reports.documents import handlingar, long_date, memo_view
-from reports.text import blocks, is_blank
+from casework.documents import handlingar, long_date, memo_view
+from casework.text import blocks, is_blank
 
 
 def test_paragraphs_are_split_on_blank_lines_and_keep_line_breaks():
@@ -53,7 +53,7 @@ def test_long_date_in_swedish():
 
 
 def test_memo_view_holds_what_the_template_prints(memo, handlaggare):
-    from reports import services
+    from casework import services
 
     services.memo_signatory_add(memo=memo, by=handlaggare, name="Emma Ling", title="Enhetschef")
     view = memo_view(memo)

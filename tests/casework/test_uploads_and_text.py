@@ -14,10 +14,10 @@ from django.urls import reverse
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, NameObject, NumberObject
 
-from reports import services
-from reports.models import MemoAttachment, MemoSection, MemoState, RenderKind, RenderStatus
+from casework import services
+from casework.models import MemoAttachment, MemoSection, MemoState, RenderKind, RenderStatus
+from tests.casework.conftest import blank_pdf, upload
 from tests.lib.test_pdf_cleaning import active_content, hostile_pdf, web_links
-from tests.reports.conftest import blank_pdf, upload
 
 
 def stored(name: str) -> bytes:
@@ -58,7 +58,7 @@ def test_an_uploaded_pdf_is_stored_without_scripts_actions_or_non_web_links(
 ):
     client.force_login(handlaggare)
     response = client.post(
-        reverse("reports:attachment_upload", args=[memo.pk]),
+        reverse("casework:attachment_upload", args=[memo.pk]),
         {"title": "Avtal", "file": upload(hostile_pdf(pages=2))},
     )
     assert response.status_code == 302
@@ -119,7 +119,7 @@ def test_a_file_stored_before_the_cleaning_is_cleaned_when_spliced(
 def test_a_pdf_with_a_zero_media_box_is_refused_at_the_field(client, handlaggare, memo):
     client.force_login(handlaggare)
     response = client.post(
-        reverse("reports:attachment_upload", args=[memo.pk]),
+        reverse("casework:attachment_upload", args=[memo.pk]),
         {"title": "Avtal", "file": upload(zero_media_box_pdf())},
     )
     assert response.status_code == 400
@@ -132,7 +132,7 @@ def test_a_pdf_with_a_zero_media_box_is_refused_at_the_field(client, handlaggare
 @override_settings(ATTACHMENT_MAX_PAGES=3)
 def test_a_pdf_over_the_page_limit_is_refused(client, handlaggare, memo):
     client.force_login(handlaggare)
-    url = reverse("reports:attachment_upload", args=[memo.pk])
+    url = reverse("casework:attachment_upload", args=[memo.pk])
     response = client.post(url, {"title": "Avtal", "file": upload(blank_pdf(pages=4))})
     assert response.status_code == 400
     assert "PDF-filen har 4 sidor. En bifogad handling får ha högst 3 sidor" in (
@@ -169,7 +169,7 @@ def test_a_bad_section_heading_gets_a_message_and_nothing_is_saved(
     memo.refresh_from_db()
     client.force_login(handlaggare)
     response = client.post(
-        reverse("reports:memo_save", args=[memo.pk]),
+        reverse("casework:memo_save", args=[memo.pk]),
         {
             "version": memo.version,
             "title": memo.title,
@@ -188,7 +188,7 @@ def test_a_bad_section_heading_gets_a_message_and_nothing_is_saved(
 def test_a_bad_heading_for_a_new_section_gets_a_message(client, handlaggare, memo, text, message):
     client.force_login(handlaggare)
     response = client.post(
-        reverse("reports:section_add", args=[memo.pk]), {"heading": text}, follow=True
+        reverse("casework:section_add", args=[memo.pk]), {"heading": text}, follow=True
     )
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -202,7 +202,7 @@ def test_a_bad_reason_for_returning_a_memo_gets_a_message(
     services.memo_submit(memo=memo, by=handlaggare)
     client.force_login(granskare)
     response = client.post(
-        reverse("reports:memo_transition", args=[memo.pk, "aterfor"]),
+        reverse("casework:memo_transition", args=[memo.pk, "aterfor"]),
         {"reason": text},
         follow=True,
     )

@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from reports import services
-from reports.models import Case, Memo, RenderKind, RenderStatus
-from tests.reports.conftest import blank_pdf, upload
+from casework import services
+from casework.models import Case, Memo, RenderKind, RenderStatus
+from tests.casework.conftest import blank_pdf, upload
 
 
 def render_now(**kwargs):
@@ -34,10 +34,10 @@ def sent_meeting(committee, granskare, chief, approved_memo, django_capture_on_c
 
 def test_every_page_needs_login(client, memo):
     for url in (
-        reverse("reports:case_list"),
-        reverse("reports:memo_detail", args=[memo.pk]),
-        reverse("reports:reading_room"),
-        reverse("reports:meeting_list"),
+        reverse("casework:case_list"),
+        reverse("casework:memo_detail", args=[memo.pk]),
+        reverse("casework:reading_room"),
+        reverse("casework:meeting_list"),
     ):
         response = client.get(url)
         assert response.status_code == 302 and "/logga-in/" in response["Location"]
@@ -46,24 +46,24 @@ def test_every_page_needs_login(client, memo):
 def test_staff_pages_render(client, granskare, memo, sent_meeting):
     client.force_login(granskare)
     for url in (
-        reverse("reports:case_list"),
-        reverse("reports:case_detail", args=[memo.case.pk]),
-        reverse("reports:memo_list"),
-        reverse("reports:memo_detail", args=[memo.pk]),
-        reverse("reports:meeting_list"),
-        reverse("reports:meeting_detail", args=[sent_meeting.pk]),
-        reverse("reports:reading_room"),
-        reverse("reports:report_back"),
+        reverse("casework:case_list"),
+        reverse("casework:case_detail", args=[memo.case.pk]),
+        reverse("casework:memo_list"),
+        reverse("casework:memo_detail", args=[memo.pk]),
+        reverse("casework:meeting_list"),
+        reverse("casework:meeting_detail", args=[sent_meeting.pk]),
+        reverse("casework:reading_room"),
+        reverse("casework:report_back"),
     ):
         assert client.get(url).status_code == 200, url
 
 
 def test_register_a_case_in_the_browser(client, handlaggare, unit):
     client.force_login(handlaggare)
-    response = client.post(reverse("reports:case_list"), {"title": "Nytt ärende", "unit": unit.pk})
+    response = client.post(reverse("casework:case_list"), {"title": "Nytt ärende", "unit": unit.pk})
     case = Case.objects.get()
     assert response.status_code == 302 and case.dnr.startswith("SN/")
-    bad = client.post(reverse("reports:case_list"), {"title": "Till", "dnr": "SN/24:1"})
+    bad = client.post(reverse("casework:case_list"), {"title": "Till", "dnr": "SN/24:1"})
     assert bad.status_code == 400
     assert "måste ha fyra siffror" in bad.content.decode()
     assert Case.objects.count() == 1
@@ -72,19 +72,19 @@ def test_register_a_case_in_the_browser(client, handlaggare, unit):
 def test_nämndledamot_sees_no_drafts_or_internal_papers(client, member, memo, sent_meeting):
     client.force_login(member)
     for url in (
-        reverse("reports:memo_detail", args=[memo.pk]),
-        reverse("reports:memo_preview", args=[memo.pk]),
-        reverse("reports:meeting_detail", args=[sent_meeting.pk]),
-        reverse("reports:meeting_preview", args=[sent_meeting.pk]),
-        reverse("reports:case_list"),
+        reverse("casework:memo_detail", args=[memo.pk]),
+        reverse("casework:memo_preview", args=[memo.pk]),
+        reverse("casework:meeting_detail", args=[sent_meeting.pk]),
+        reverse("casework:meeting_preview", args=[sent_meeting.pk]),
+        reverse("casework:case_list"),
     ):
         assert client.get(url).status_code == 403, url
     draft_pdf = render_now(kind=RenderKind.MEMO, memo=_draft(memo))
     internal = render_now(kind=RenderKind.BUNDLE_INTERNAL, meeting=sent_meeting)
     public = render_now(kind=RenderKind.BUNDLE_PUBLIC, meeting=sent_meeting)
-    assert client.get(reverse("reports:render_file", args=[draft_pdf.token])).status_code == 403
-    assert client.get(reverse("reports:render_file", args=[internal.token])).status_code == 403
-    response = client.get(reverse("reports:render_file", args=[public.token]))
+    assert client.get(reverse("casework:render_file", args=[draft_pdf.token])).status_code == 403
+    assert client.get(reverse("casework:render_file", args=[internal.token])).status_code == 403
+    response = client.get(reverse("casework:render_file", args=[public.token]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
 
@@ -112,7 +112,7 @@ def test_reading_room_lists_only_sent_meetings(client, member, sent_meeting, com
     for document in sent_meeting.renders.all():
         services.render_run(document.pk)
     client.force_login(member)
-    html = client.get(reverse("reports:reading_room")).content.decode()
+    html = client.get(reverse("casework:reading_room")).content.decode()
     assert "2024-10-07" in html and "Ännu inte skickad" not in html
     assert "Kallelse och handlingar (PDF" in html and "Intern version" not in html
 
@@ -127,7 +127,7 @@ def test_autosave_answers_with_the_status_and_new_version(client, handlaggare, m
         "summary": "Ny text",
     }
     response = client.post(
-        reverse("reports:memo_save", args=[memo.pk]), data, HTTP_HX_REQUEST="true"
+        reverse("casework:memo_save", args=[memo.pk]), data, HTTP_HX_REQUEST="true"
     )
     html = response.content.decode()
     assert response.status_code == 200 and "Sparat kl." in html
@@ -147,7 +147,7 @@ def test_a_stale_autosave_shows_both_texts_and_keeps_the_newer(
     )
     client.force_login(handlaggare)
     data = {"version": old, "title": memo.title, "date": "2024-08-27", "summary": "Min text"}
-    url = reverse("reports:memo_save", args=[memo.pk])
+    url = reverse("casework:memo_save", args=[memo.pk])
     html = client.post(url, data, HTTP_HX_REQUEST="true").content.decode()
     assert "någon annan har sparat en nyare version" in html
     assert "Granskarens text" in html and "Min text" in html
@@ -163,7 +163,7 @@ def test_a_stale_autosave_shows_both_texts_and_keeps_the_newer(
 def test_autosave_with_a_bad_date_saves_nothing(client, handlaggare, memo):
     client.force_login(handlaggare)
     response = client.post(
-        reverse("reports:memo_save", args=[memo.pk]),
+        reverse("casework:memo_save", args=[memo.pk]),
         {"version": memo.version, "title": memo.title, "date": "2024-13-40", "summary": "X"},
         HTTP_HX_REQUEST="true",
     )
@@ -176,7 +176,7 @@ def test_editing_a_sent_memo_is_refused(client, handlaggare, sent_meeting, appro
     memo = Memo.objects.get(pk=approved_memo.pk)
     client.force_login(handlaggare)
     response = client.post(
-        reverse("reports:memo_save", args=[memo.pk]),
+        reverse("casework:memo_save", args=[memo.pk]),
         {"version": memo.version, "title": "Ny", "date": "2024-08-27"},
     )
     assert response.status_code == 400
@@ -190,7 +190,7 @@ def test_another_unit_cannot_save(client, memo, other_unit):
 
     client.force_login(UserFactory(role=Role.HANDLAGGARE, units=[other_unit]))
     response = client.post(
-        reverse("reports:memo_save", args=[memo.pk]),
+        reverse("casework:memo_save", args=[memo.pk]),
         {"version": memo.version, "title": "Kapad", "date": "2024-08-27"},
     )
     assert response.status_code == 403
@@ -198,7 +198,7 @@ def test_another_unit_cannot_save(client, memo, other_unit):
 
 def test_upload_errors_are_shown_on_the_field(client, handlaggare, memo):
     client.force_login(handlaggare)
-    url = reverse("reports:attachment_upload", args=[memo.pk])
+    url = reverse("casework:attachment_upload", args=[memo.pk])
     response = client.post(url, {"title": "Avtal", "file": upload(b"inte en pdf", "avtal.docx")})
     assert response.status_code == 400
     html = response.content.decode()
@@ -209,34 +209,34 @@ def test_upload_errors_are_shown_on_the_field(client, handlaggare, memo):
 
 def test_render_status_polls_until_done(client, granskare, memo):
     client.force_login(granskare)
-    response = client.post(reverse("reports:memo_render", args=[memo.pk]), HTTP_HX_REQUEST="true")
+    response = client.post(reverse("casework:memo_render", args=[memo.pk]), HTTP_HX_REQUEST="true")
     document = memo.renders.get()
     html = response.content.decode()
     assert "Köad" in html and 'hx-trigger="every 1s"' in html
     services.render_run(document.pk)
-    html = client.get(reverse("reports:render_status", args=[document.token])).content.decode()
+    html = client.get(reverse("casework:render_status", args=[document.token])).content.decode()
     assert document.__class__.objects.get(pk=document.pk).status == RenderStatus.DONE
     assert "Klar" in html and "hx-trigger" not in html and "Öppna PDF" in html
 
 
 def test_workflow_buttons_follow_the_role(client, handlaggare, granskare, memo):
     client.force_login(handlaggare)
-    html = client.get(reverse("reports:memo_detail", args=[memo.pk])).content.decode()
+    html = client.get(reverse("casework:memo_detail", args=[memo.pk])).content.decode()
     assert "Skicka till granskning" in html and "Godkänn" not in html
-    client.post(reverse("reports:memo_transition", args=[memo.pk, "granskning"]))
+    client.post(reverse("casework:memo_transition", args=[memo.pk, "granskning"]))
     assert (
-        client.post(reverse("reports:memo_transition", args=[memo.pk, "godkann"])).status_code
+        client.post(reverse("casework:memo_transition", args=[memo.pk, "godkann"])).status_code
         == 403
     )
     assert Memo.objects.get(pk=memo.pk).state == "granskning"  # refused: not a reviewer
     client.force_login(granskare)
-    client.post(reverse("reports:memo_transition", args=[memo.pk, "godkann"]))
+    client.post(reverse("casework:memo_transition", args=[memo.pk, "godkann"]))
     assert Memo.objects.get(pk=memo.pk).state == "godkand"
 
 
 def test_preview_is_the_print_html(client, granskare, memo):
     client.force_login(granskare)
-    html = client.get(reverse("reports:memo_preview", args=[memo.pk])).content.decode()
+    html = client.get(reverse("casework:memo_preview", args=[memo.pk])).content.decode()
     assert '<html lang="sv">' in html and "/static/css/print.css" in html
     assert "Förslag till beslut" in html and "Tjänsteskrivelse daterad 2024-08-27" in html
 
@@ -247,7 +247,7 @@ def test_admin_shows_reports_read_only(client, memo):
 
     client.force_login(UserFactory(role=Role.ADMINISTRATOR))
     for name in ("case", "memo", "meeting", "rendereddocument"):
-        assert client.get(f"/admin/reports/{name}/").status_code == 200
-    assert client.get("/admin/reports/case/add/").status_code == 403
-    html = client.get(f"/admin/reports/memo/{memo.pk}/change/").content.decode()
+        assert client.get(f"/admin/casework/{name}/").status_code == 200
+    assert client.get("/admin/casework/case/add/").status_code == 403
+    html = client.get(f"/admin/casework/memo/{memo.pk}/change/").content.decode()
     assert "Spara" not in html or 'name="_save"' not in html

@@ -17,12 +17,12 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.urls import reverse
 
-from reports import services
-from reports.models import RenderedDocument, RenderKind, RenderStatus
+from casework import services
+from casework.models import RenderedDocument, RenderKind, RenderStatus
 from solna_sn.celery import app
 from solna_sn.lib import pdf as pdflib
 from solna_sn.models import AuditEntry, WorkerClaim
-from tests.reports.conftest import fill
+from tests.casework.conftest import fill
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
@@ -87,7 +87,7 @@ def test_worker_renders_the_memo_and_bundles(
         by=granskare,
     )
     client.force_login(chief)
-    response = client.post(reverse("reports:meeting_send", args=[meeting.pk]))
+    response = client.post(reverse("casework:meeting_send", args=[meeting.pk]))
     assert response.status_code == 302
 
     assert wait_for(
@@ -130,7 +130,7 @@ def report_html(rows: int) -> str:
         for number in range(rows)
     )
     template = (
-        '{% extends "reports/print/report.html" %}{% block doctype %}Rapport{% endblock %}'
+        '{% extends "printing/report.html" %}{% block doctype %}Rapport{% endblock %}'
         "{% block content %}<h1>Lång rapport</h1><table>" + body + "</table>{% endblock %}"
     )
     return (

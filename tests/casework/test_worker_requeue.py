@@ -7,9 +7,9 @@ import pytest
 from celery.utils.nodenames import gethostname
 from django.utils import timezone
 
-from reports import services
-from reports.models import RenderedDocument, RenderStatus
-from reports.tasks import RENDER_TASK, render_document, render_requeue_abandoned
+from casework import services
+from casework.models import RenderedDocument, RenderStatus
+from casework.tasks import RENDER_TASK, render_document, render_requeue_abandoned
 from solna_sn.models import AuditEntry, WorkerClaim
 
 pytestmark = pytest.mark.django_db

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from casework.models import Memo
 from contracts import reporting, services
 from contracts.models import (
     ActivityStatus,
@@ -25,7 +26,6 @@ from contracts.models import (
     Rating,
     Supplier,
 )
-from reports.models import Memo
 from solna_sn.models import AuditEntry
 from tests.contracts.conftest import contract_data
 

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from casework.models import Memo, RenderedDocument
 from contracts import services
 from contracts.models import (
     CheckResult,
@@ -22,7 +23,6 @@ from contracts.models import (
     Rating,
     Supplier,
 )
-from reports.models import Memo, RenderedDocument
 from tests.contracts.test_services import rate_all
 
 D = datetime.date
@@ -455,7 +455,7 @@ def test_memo_button_creates_the_memo_and_opens_it(client, handlaggare, granskar
     assert "Skapa tjänsteskrivelse" in detail
     response = client.post(reverse("contracts:followup_memo", args=[ordinary.pk]))
     memo = Memo.objects.get()
-    assert response["Location"] == reverse("reports:memo_detail", args=[memo.pk])
+    assert response["Location"] == reverse("casework:memo_detail", args=[memo.pk])
     assert "Fungerande: 3" in memo.summary
     detail = text_of(client.get(reverse("contracts:followup_detail", args=[ordinary.pk])))
     assert "Skapa tjänsteskrivelse" not in detail and memo.title in detail
@@ -498,8 +498,8 @@ def test_follow_up_pdf_goes_through_the_shared_pipeline(
 def test_follow_up_pdf_is_rendered_with_the_items(client, handlaggare, ordinary):
     from django.core.files.storage import default_storage
 
-    from reports import services as report_services
-    from reports.models import RenderStatus
+    from casework import services as report_services
+    from casework.models import RenderStatus
     from solna_sn.lib import pdf as pdflib
 
     rate_all(ordinary, handlaggare)

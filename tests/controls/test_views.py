@@ -288,7 +288,7 @@ def test_pdf_of_the_plan_is_queued_through_the_shared_pipeline(
         )
     assert len(callbacks) == 1
     assert "PDF:en väntar på bakgrundsarbetaren" in response.content.decode()
-    from reports.services import latest_report, render_run
+    from casework.services import latest_report, render_run
 
     document = latest_report(f"controls.plan:{adopted.pk}")
     render_run(document.pk)

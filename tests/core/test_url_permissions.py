@@ -48,12 +48,9 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve, reverse
 from pypdf import PdfWriter
 
-from contracts.models import ActivityStatus, Contract, Frequency, Procurement
-from contracts.models import FollowUp as ContractFollowUp
-from controls.models import Action, ControlPlan, Occasion, PlanState, Result, Risk
-from reports import services as report_services
-from reports.forms import MemoForm
-from reports.models import (
+from casework import services as report_services
+from casework.forms import MemoForm
+from casework.models import (
     AgendaItem,
     Decision,
     Meeting,
@@ -62,6 +59,9 @@ from reports.models import (
     RenderedDocument,
     RenderKind,
 )
+from contracts.models import ActivityStatus, Contract, Frequency, Procurement
+from contracts.models import FollowUp as ContractFollowUp
+from controls.models import Action, ControlPlan, Occasion, PlanState, Result, Risk
 from solna_sn import demo as solna_demo
 from solna_sn import services as solna_services
 from solna_sn.models import Role, User
@@ -378,15 +378,15 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     "contracts:followup_preview": get_only(STAFF, lambda d: {"pk": d.followup}),
     "contracts:followup_pdf": post_only(STAFF, lambda d: {"pk": d.followup}),
     # --- Ärenden och tjänsteskrivelser (the STAB draft SN/2026:1) ------------------------------
-    "reports:case_list": Row(get=allow(STAFF), post=allow(STAFF)),
-    "reports:case_detail": get_only(STAFF, lambda d: {"pk": d.draft_case}),
-    "reports:memo_create": post_only(STAB_EDITORS, lambda d: {"pk": d.draft_case}),
-    "reports:memo_list": get_only(STAFF),
-    "reports:memo_detail": get_only(STAFF, lambda d: {"pk": d.draft_memo}),
-    "reports:memo_save": post_only(STAB_EDITORS, lambda d: {"pk": d.draft_memo}, body=_memo_body),
-    "reports:memo_preview": get_only(STAFF, lambda d: {"pk": d.draft_memo}),
-    "reports:memo_render": post_only(STAFF, lambda d: {"pk": d.draft_memo}),
-    "reports:memo_transition": (
+    "casework:case_list": Row(get=allow(STAFF), post=allow(STAFF)),
+    "casework:case_detail": get_only(STAFF, lambda d: {"pk": d.draft_case}),
+    "casework:memo_create": post_only(STAB_EDITORS, lambda d: {"pk": d.draft_case}),
+    "casework:memo_list": get_only(STAFF),
+    "casework:memo_detail": get_only(STAFF, lambda d: {"pk": d.draft_memo}),
+    "casework:memo_save": post_only(STAB_EDITORS, lambda d: {"pk": d.draft_memo}, body=_memo_body),
+    "casework:memo_preview": get_only(STAFF, lambda d: {"pk": d.draft_memo}),
+    "casework:memo_render": post_only(STAFF, lambda d: {"pk": d.draft_memo}),
+    "casework:memo_transition": (
         post_only(
             STAB_EDITORS,
             lambda d: {"pk": d.draft_memo, "action": "granskning"},
@@ -409,15 +409,15 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
             variant="ny-revision",
         ),
     ),
-    "reports:signatory_add": post_only(
+    "casework:signatory_add": post_only(
         STAB_EDITORS,
         lambda d: {"pk": d.draft_memo},
         body=lambda d: {"name": "Eva Exempel", "title": "Enhetschef"},
     ),
-    "reports:signatory_change": post_only(
+    "casework:signatory_change": post_only(
         STAB_EDITORS, lambda d: {"pk": d.draft_memo, "sid": d.signatory, "action": "ner"}
     ),
-    "reports:attachment_upload": post_only(
+    "casework:attachment_upload": post_only(
         STAB_EDITORS,
         lambda d: {"pk": d.draft_memo},
         body=lambda d: {
@@ -425,41 +425,41 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
             "file": SimpleUploadedFile("bilaga.pdf", BLANK_PDF, content_type="application/pdf"),
         },
     ),
-    "reports:attachment_link": post_only(
+    "casework:attachment_link": post_only(
         STAB_EDITORS, lambda d: {"pk": d.draft_memo}, body=lambda d: {"source": d.link_source}
     ),
-    "reports:attachment_change": post_only(
+    "casework:attachment_change": post_only(
         STAB_EDITORS, lambda d: {"pk": d.draft_memo, "aid": d.attachment, "action": "ner"}
     ),
-    "reports:section_add": post_only(
+    "casework:section_add": post_only(
         STAB_EDITORS, lambda d: {"pk": d.draft_memo}, body=lambda d: {"heading": "Bakgrund"}
     ),
-    "reports:section_remove": post_only(
+    "casework:section_remove": post_only(
         STAB_EDITORS, lambda d: {"pk": d.draft_memo, "sid": d.section}
     ),
     # --- Sammanträden -----------------------------------------------------------------------
-    "reports:meeting_list": Row(get=allow(STAFF), post=allow(LEADERSHIP)),
-    "reports:meeting_detail": get_only(STAFF, lambda d: {"pk": d.coming_meeting}),
-    "reports:item_add": post_only(LEADERSHIP, lambda d: {"pk": d.coming_meeting}),
-    "reports:item_change": post_only(
+    "casework:meeting_list": Row(get=allow(STAFF), post=allow(LEADERSHIP)),
+    "casework:meeting_detail": get_only(STAFF, lambda d: {"pk": d.coming_meeting}),
+    "casework:item_add": post_only(LEADERSHIP, lambda d: {"pk": d.coming_meeting}),
+    "casework:item_change": post_only(
         LEADERSHIP, lambda d: {"pk": d.coming_meeting, "iid": d.coming_item, "action": "ner"}
     ),
     # Protokollsutdrag are recorded by the roles that keep the protokoll (issue item 12).
-    "reports:decision_record": post_only(
+    "casework:decision_record": post_only(
         LEADERSHIP,
         lambda d: {"pk": d.sent_meeting, "iid": d.sent_item},
     ),
-    "reports:meeting_send": post_only(LEADERSHIP, lambda d: {"pk": d.coming_meeting}),
-    "reports:meeting_preview": get_only(STAFF, lambda d: {"pk": d.coming_meeting}),
-    "reports:meeting_render": (
+    "casework:meeting_send": post_only(LEADERSHIP, lambda d: {"pk": d.coming_meeting}),
+    "casework:meeting_preview": get_only(STAFF, lambda d: {"pk": d.coming_meeting}),
+    "casework:meeting_render": (
         post_only(
             STAFF, lambda d: {"pk": d.coming_meeting, "variant": "offentlig"}, variant="offentlig"
         ),
         post_only(STAFF, lambda d: {"pk": d.coming_meeting, "variant": "intern"}, variant="intern"),
     ),
-    "reports:render_status": tuple(rows["status"] for rows in DOCUMENTS.values()),
-    "reports:render_file": tuple(rows["file"] for rows in DOCUMENTS.values()),
-    "reports:render_retry": (
+    "casework:render_status": tuple(rows["status"] for rows in DOCUMENTS.values()),
+    "casework:render_file": tuple(rows["file"] for rows in DOCUMENTS.values()),
+    "casework:render_retry": (
         post_only(STAFF, lambda d: d.document("public-bundle-sent")),
         # The retry form's `next` leads back into the site only (issue item 15).
         post_only(
@@ -469,9 +469,9 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
             variant="next-off-site",
         ),
     ),
-    "reports:reading_room": get_only(SIGNED_IN),
+    "casework:reading_room": get_only(SIGNED_IN),
     # can_record_minutes covers återrapportering too (solna_sn/permissions.py).
-    "reports:report_back": Row(
+    "casework:report_back": Row(
         get=allow(STAFF),
         post=allow(LEADERSHIP),
         body=lambda d: {"decision": d.decision},
@@ -538,7 +538,7 @@ class Demo:
     def document(self, key: str) -> dict:
         """The path parameters of /pdf/…/ for a document, by the pattern's own names."""
         doc = self.documents[key]
-        return {param: getattr(doc, param) for param in URLS["reports:render_file"].params}
+        return {param: getattr(doc, param) for param in URLS["casework:render_file"].params}
 
 
 def _upload(client, url_name, field, data: bytes, filename, **fields) -> int:
@@ -761,8 +761,8 @@ def test_url_access(db, demo, name, row):
 
 CSRF_WRITES = [
     # (user, URL name, kwargs)
-    (G, "reports:memo_save", lambda d: {"pk": d.draft_memo}),
-    (G, "reports:meeting_send", lambda d: {"pk": d.coming_meeting}),
+    (G, "casework:memo_save", lambda d: {"pk": d.draft_memo}),
+    (G, "casework:meeting_send", lambda d: {"pk": d.coming_meeting}),
     (C, "metrics:cell_save", lambda d: d.metric_month),
     (A, "system_status", lambda d: {}),
     (C, "contracts:procurement_list", lambda d: {}),

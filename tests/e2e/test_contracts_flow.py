@@ -8,9 +8,9 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from casework.models import Memo
 from contracts import services
 from contracts.models import CheckResult, Contract, FollowUp, FollowUpKind, FollowUpStatus, Outcome
-from reports.models import Memo
 from solna_sn.models import Role
 from tests.e2e.conftest import run_axe, serious
 from tests.factories import UnitFactory, UserFactory

@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from reports import services
-from reports.models import Memo, MemoState, RenderedDocument, RenderKind, RenderStatus
+from casework import services
+from casework.models import Memo, MemoState, RenderedDocument, RenderKind, RenderStatus
 from solna_sn.models import Committee, Role
 from tests.e2e.conftest import run_axe, serious
 from tests.factories import UnitFactory, UserFactory

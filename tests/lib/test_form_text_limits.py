@@ -7,12 +7,12 @@ import inspect
 import pytest
 from django import forms
 
+import casework.forms
 import contracts.forms
 import controls.forms
-import reports.forms
+from casework import models as r
 from contracts import models as k
 from controls import models as c
-from reports import models as r
 
 # (form module, form, field) → (model, column). Text areas go to unlimited TextFields, which
 # the form limits to the product's TEXT_MAX_LENGTH.
@@ -49,22 +49,22 @@ COLUMNS = {
     ("contracts", "ProcurementForm", "coordinator"): (k.Procurement, "coordinator"),
     ("contracts", "ProcurementForm", "partners"): (k.Procurement, "partners"),
     ("contracts", "ProcurementForm", "follow_up"): (k.Procurement, "follow_up"),
-    ("reports", "AgendaItemForm", "title"): (r.AgendaItem, "title"),
-    ("reports", "AgendaItemForm", "label"): (r.AgendaItem, "label"),
-    ("reports", "AgendaItemForm", "osl_reference"): (r.AgendaItem, "osl_reference"),
-    ("reports", "AttachmentUploadForm", "title"): (r.MemoAttachment, "title"),
-    ("reports", "CaseRegisterForm", "title"): (r.Case, "title"),
-    ("reports", "CaseRegisterForm", "dnr"): (r.Case, "dnr"),
-    ("reports", "DecisionForm", "text"): (r.Decision, "text"),
-    ("reports", "MeetingForm", "place"): (r.Meeting, "place"),
-    ("reports", "MemoForm", "title"): (r.Memo, "title"),
-    ("reports", "MemoForm", "decision_proposal"): (r.Memo, "decision_proposal"),
-    ("reports", "MemoForm", "summary"): (r.Memo, "summary"),
-    ("reports", "MemoForm", "dispatch_to"): (r.Memo, "dispatch_to"),
-    ("reports", "ReasonForm", "reason"): (r.Memo, "review_comment"),
-    ("reports", "ReportBackForm", "note"): (r.Decision, "reported_back_note"),
-    ("reports", "SignatoryForm", "name"): (r.MemoSignatory, "name"),
-    ("reports", "SignatoryForm", "title"): (r.MemoSignatory, "title"),
+    ("casework", "AgendaItemForm", "title"): (r.AgendaItem, "title"),
+    ("casework", "AgendaItemForm", "label"): (r.AgendaItem, "label"),
+    ("casework", "AgendaItemForm", "osl_reference"): (r.AgendaItem, "osl_reference"),
+    ("casework", "AttachmentUploadForm", "title"): (r.MemoAttachment, "title"),
+    ("casework", "CaseRegisterForm", "title"): (r.Case, "title"),
+    ("casework", "CaseRegisterForm", "dnr"): (r.Case, "dnr"),
+    ("casework", "DecisionForm", "text"): (r.Decision, "text"),
+    ("casework", "MeetingForm", "place"): (r.Meeting, "place"),
+    ("casework", "MemoForm", "title"): (r.Memo, "title"),
+    ("casework", "MemoForm", "decision_proposal"): (r.Memo, "decision_proposal"),
+    ("casework", "MemoForm", "summary"): (r.Memo, "summary"),
+    ("casework", "MemoForm", "dispatch_to"): (r.Memo, "dispatch_to"),
+    ("casework", "ReasonForm", "reason"): (r.Memo, "review_comment"),
+    ("casework", "ReportBackForm", "note"): (r.Decision, "reported_back_note"),
+    ("casework", "SignatoryForm", "name"): (r.MemoSignatory, "name"),
+    ("casework", "SignatoryForm", "title"): (r.MemoSignatory, "title"),
 }
 # Text fields that are parsed, not stored as typed; their parts are checked by the service.
 PARSED = {
@@ -74,7 +74,7 @@ PARSED = {
 
 
 def text_fields():
-    for module in (controls.forms, contracts.forms, reports.forms):
+    for module in (controls.forms, contracts.forms, casework.forms):
         app = module.__name__.split(".")[0]
         for name, form in inspect.getmembers(module, inspect.isclass):
             if not issubclass(form, forms.BaseForm) or form.__module__ != module.__name__:

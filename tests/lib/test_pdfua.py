@@ -29,8 +29,8 @@ from pypdf.generic import (
     StreamObject,
 )
 
-from reports import documents, services
-from reports.models import Meeting, Memo, MemoState
+from casework import documents, services
+from casework.models import Meeting, Memo, MemoState
 from solna_sn.lib import pdf as pdflib
 from solna_sn.lib import pdfua
 from solna_sn.models import Committee, User
