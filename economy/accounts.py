@@ -259,14 +259,23 @@ def aggregate(
     divisor: Decimal,
     places: int = 6,
     labels: dict[tuple[str, str], str] | None = None,
+    rowset_titles: dict[str, str] | None = None,
 ) -> Aggregate:
     """Sum the account lines per table row of the `rowsets` being imported, in the tables'
     unit (amounts ÷ `divisor`, rounded half up to `places` decimals). Each line goes to at
     most one row per row set; a rule for one verksamhet wins over a rule for all. An account
     no rule knows is an error at its cell; so is a row of the imported row sets that gets no
-    account at all (it would otherwise keep an old figure or silently become 0)."""
+    account at all (it would otherwise keep an old figure or silently become 0), and an
+    account inside the range a row set's rules span that none of them takes (a gap in the
+    mapping would otherwise drop it from that table while another table counts it)."""
     labels = labels or {}
+    rowset_titles = rowset_titles or {}
     result = Aggregate()
+    spans: dict[str, tuple[int, int]] = {}
+    for rule in rules:
+        if rule.target is not None and rule.target[0] in rowsets:
+            low, high = spans.get(rule.target[0], (rule.account_from, rule.account_to))
+            spans[rule.target[0]] = (min(low, rule.account_from), max(high, rule.account_to))
     sums: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     quantum = Decimal(1).scaleb(-places)
     for line in lines:
@@ -289,6 +298,19 @@ def aggregate(
         by_rowset: dict[str, list[Rule]] = defaultdict(list)
         for rule in targeted:
             by_rowset[rule.target[0]].append(rule)
+        if len(targeted) == len(matching):  # not ignored on purpose
+            for rowset, (low, high) in sorted(spans.items()):
+                if low <= line.account <= high and rowset not in by_rowset:
+                    activity = f" (verksamhet {line.activity})" if line.activity else ""
+                    result.errors.append(
+                        Problem(
+                            line.sheet,
+                            line.ref,
+                            f"Konto {line.account}{activity} ligger bland kontona för "
+                            f"”{rowset_titles.get(rowset, rowset)}” men hör inte till någon "
+                            "rad där. Lägg till en regel för kontot i kontokopplingen.",
+                        )
+                    )
         for rowset, candidates in by_rowset.items():
             if rowset not in rowsets:
                 continue

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from economy import accounts, queries, reporting
@@ -66,6 +67,7 @@ class Preview:
     lines: int = 0
     skipped_rows: int = 0
     ignored: int = 0
+    read_cache: dict | None = None
 
     @property
     def ok(self) -> bool:
@@ -119,6 +121,101 @@ def _layout(mapping) -> accounts.Layout:
     )
 
 
+@dataclass
+class Read:
+    """The file summed to table rows (or why it cannot be)."""
+
+    totals: dict[tuple[str, str], dict[str, Decimal]] = field(default_factory=dict)
+    errors: list[accounts.Problem] = field(default_factory=list)
+    lines: int = 0
+    skipped: int = 0
+    ignored: int = 0
+    cache: dict | None = None  # what to store on the upload so it is not parsed again
+
+
+def _read_key(mapping, rules, needed, rowset_codes) -> str:
+    """Identifies everything reading the file depends on besides its bytes: when the mapping
+    changes after the upload, the file is read again."""
+    digest = hashlib.sha256()
+    for part in (
+        mapping.sheet_name,
+        mapping.header_account,
+        mapping.header_activity,
+        mapping.header_outcome,
+        mapping.header_outcome_prev,
+        mapping.header_budget,
+        mapping.header_forecast,
+        mapping.amount_divisor,
+        mapping.reverse_sign,
+        sorted(needed),
+        sorted(rowset_codes),
+        sorted((r.account_from, r.account_to, r.activity, r.target or ("", "")) for r in rules),
+    ):
+        digest.update(repr(part).encode())
+    return digest.hexdigest()[:32]
+
+
+def _read(economy_import, rules, labels, needed, rowset_codes, rowset_titles) -> Read:
+    """Parse and sum the file, or take the sums stored when it was uploaded (the file does not
+    change; the key tells whether the mapping did)."""
+    mapping = economy_import.mapping
+    key = _read_key(mapping, rules, needed, rowset_codes)
+    cached = economy_import.parsed or {}
+    if cached.get("key") == key:
+        return Read(
+            totals={
+                (rowset, row): {name: Decimal(amount) for name, amount in figures.items()}
+                for rowset, row, figures in cached["totals"]
+            },
+            lines=cached["lines"],
+            skipped=cached["skipped"],
+            ignored=cached["ignored"],
+        )
+    result = Read()
+    try:
+        checked = load_workbook_checked(
+            bytes(economy_import.content), read_only=True, max_rows=MAX_ROWS
+        )
+    except XlsxError as error:
+        result.errors.append(accounts.Problem("", "", str(error)))
+        return result
+    try:
+        layout = _layout(mapping)
+        if not any(rule.activity for rule in rules):
+            layout = accounts.Layout(layout.account, layout.figures, "", layout.sheet_name)
+        parsed = accounts.parse_export(checked, layout, needed)
+    finally:
+        checked.close()
+    result.errors.extend(parsed.errors)
+    result.lines, result.skipped = len(parsed.lines), parsed.skipped_rows
+    if parsed.errors:
+        return result
+    summed = accounts.aggregate(
+        parsed.lines,
+        rules,
+        rowsets=rowset_codes,
+        divisor=Decimal(mapping.amount_divisor) * (-1 if mapping.reverse_sign else 1),
+        places=AMOUNT_PLACES,
+        labels=labels,
+        rowset_titles=rowset_titles,
+    )
+    result.errors.extend(summed.errors)
+    result.ignored = summed.ignored
+    result.totals = summed.totals
+    if not result.errors:
+        result.cache = {
+            "key": key,
+            "lines": result.lines,
+            "skipped": result.skipped,
+            "ignored": result.ignored,
+            "totals": [
+                [rowset, row, {name: str(amount) for name, amount in figures.items()}]
+                for (rowset, row), figures in sorted(summed.totals.items())
+            ],
+        }
+    return result
+
+
 def build_preview(economy_import: EconomyImport, *, user) -> Preview:
     """What applying the file would change, per table, with the tables' warnings afterwards.
     Reads only."""
@@ -169,37 +266,15 @@ def build_preview(economy_import: EconomyImport, *, user) -> Preview:
         for column in data.columns
         if column.figure in {figure.value for figure in IMPORTED_FIGURES}
     }
-    try:
-        checked = load_workbook_checked(
-            bytes(economy_import.content), read_only=True, max_rows=MAX_ROWS
-        )
-    except XlsxError as error:
-        preview.errors.append(accounts.Problem("", "", str(error)))
-        return preview
-    try:
-        layout = _layout(mapping)
-        if not any(rule.activity for rule in rules):
-            layout = accounts.Layout(layout.account, layout.figures, "", layout.sheet_name)
-        parsed = accounts.parse_export(checked, layout, needed)
-    finally:
-        checked.close()
-    preview.errors.extend(parsed.errors)
-    preview.lines = len(parsed.lines)
-    preview.skipped_rows = parsed.skipped_rows
-    if parsed.errors:
-        return preview
     rowset_codes = {data.sheet.definition.rowset.code for data in loaded}
-    summed = accounts.aggregate(
-        parsed.lines,
-        rules,
-        rowsets=rowset_codes,
-        divisor=Decimal(mapping.amount_divisor) * (-1 if mapping.reverse_sign else 1),
-        places=AMOUNT_PLACES,
-        labels=labels,
-    )
-    preview.errors.extend(summed.errors)
-    preview.ignored = summed.ignored
-    if summed.errors:
+    rowset_titles = {
+        data.sheet.definition.rowset.code: data.sheet.definition.rowset.title for data in loaded
+    }
+    read = _read(economy_import, rules, labels, needed, rowset_codes, rowset_titles)
+    preview.errors.extend(read.errors)
+    preview.lines, preview.skipped_rows, preview.ignored = read.lines, read.skipped, read.ignored
+    preview.read_cache = read.cache
+    if read.errors:
         return preview
     versions = {
         version.pk: version
@@ -213,7 +288,7 @@ def build_preview(economy_import: EconomyImport, *, user) -> Preview:
         overrides = {}
         rowset = sheet.definition.rowset.code
         for row in data.rows:
-            figures = summed.totals.get((rowset, row.code))
+            figures = read.totals.get((rowset, row.code))
             if figures is None:
                 continue
             for column in data.columns:
@@ -280,10 +355,60 @@ def build_preview(economy_import: EconomyImport, *, user) -> Preview:
     return preview
 
 
+def import_create(
+    *, committee, mapping, year: int, period: str, filename: str, content: bytes, by
+) -> EconomyImport:
+    """Keep an uploaded export for its preview and apply. The file is read once here; its sums
+    are stored with the upload so the preview and the apply do not parse it again (unless the
+    mapping has changed since)."""
+    if not permissions.can_enter_economy(by, committee):
+        raise EconomyError("Du får inte läsa in ekonomiska siffror för nämnden.")
+    economy_import = EconomyImport.objects.create(
+        committee=committee,
+        mapping=mapping,
+        year=year,
+        period=period,
+        filename=filename,
+        content=content,
+        uploaded_by=by,
+    )
+    preview = build_preview(economy_import, user=by)
+    if preview.read_cache is not None:
+        economy_import.parsed = preview.read_cache
+        economy_import.save(update_fields=["parsed"])
+    audit.record(
+        "economy.import_uploaded",
+        target=economy_import,
+        by=by,
+        reason=f"{preview.lines} kontorader, {len(preview.errors)} fel",
+    )
+    return economy_import
+
+
+def _locked_targets(model, changes, key, lookup_of):
+    """Lock the stored figures the changes write, creating the missing ones first (so two
+    imports or an import and a cell save queue up on the same rows)."""
+    wanted = {key(change): change for change in changes}
+    if not wanted:
+        return {}
+    filters = Q()
+    for change in wanted.values():
+        filters |= Q(**lookup_of(change))
+    model.objects.bulk_create(
+        [model(**lookup_of(change), revision=0) for change in wanted.values()],
+        ignore_conflicts=True,
+    )
+    return {key(stored): stored for stored in model.objects.select_for_update().filter(filters)}
+
+
 @transaction.atomic
 def import_apply(*, economy_import: EconomyImport, fingerprint: str, user) -> int:
     """Write every new or changed figure, or nothing. Returns the number of figures written."""
-    economy_import = EconomyImport.objects.select_for_update().get(pk=economy_import.pk)
+    economy_import = (
+        EconomyImport.objects.select_for_update()
+        .select_related("mapping", "committee")
+        .get(pk=economy_import.pk)
+    )
     if economy_import.applied_at:
         raise EconomyError("Filen är redan inläst.")
     if economy_import.uploaded_by_id != user.pk:
@@ -304,47 +429,56 @@ def import_apply(*, economy_import: EconomyImport, fingerprint: str, user) -> in
             "Siffrorna har ändrats sedan förhandsgranskningen (någon annan har sparat). "
             "Granska filen igen innan du läser in den."
         )
-    written = 0
+    changes = preview.to_write
+    budget_changes = [c for c in changes if c.budget_version_id]
+    sheet_changes = [c for c in changes if not c.budget_version_id]
+    budget = _locked_targets(
+        BudgetValue,
+        budget_changes,
+        lambda x: (x.budget_version_id, x.row_id),
+        lambda c: {"budget_version_id": c.budget_version_id, "row_id": c.row_id},
+    )
+    figures = _locked_targets(
+        SheetValue,
+        sheet_changes,
+        lambda x: (x.sheet_id, x.row_id, x.column_id),
+        lambda c: {"sheet_id": c.sheet_id, "row_id": c.row_id, "column_id": c.column_id},
+    )
     reason = f"Import från ekonomisystemet: {economy_import.filename}"
-    for change in preview.to_write:
+    now = timezone.now()
+    written = {BudgetValue: [], SheetValue: []}
+    for change in changes:
         if change.budget_version_id:
-            lookup = {"budget_version_id": change.budget_version_id, "row_id": change.row_id}
-            model = BudgetValue
+            stored = budget[(change.budget_version_id, change.row_id)]
         else:
-            lookup = {
-                "sheet_id": change.sheet_id,
-                "row_id": change.row_id,
-                "column_id": change.column_id,
-            }
-            model = SheetValue
-        model.objects.get_or_create(**lookup, defaults={"revision": 0})
-        stored = model.objects.select_for_update().get(**lookup)
+            stored = figures[(change.sheet_id, change.row_id, change.column_id)]
         if stored.revision != change.old_revision:
             raise EconomyError("Siffrorna har ändrats sedan förhandsgranskningen. Granska igen.")
         stored.value = change.new
         stored.revision += 1
         stored.updated_by = user
+        stored.updated_at = now
         stored.note = reason[:500]
-        stored.save()
+        written[type(stored)].append(stored)
         audit.record(
             "economy.figure_imported",
             target=stored,
             by=user,
             changes={
-                f"{change.row_label}, {change.column_header}": (
-                    change.old_text,
-                    change.new_text,
-                )
+                f"{change.row_label}, {change.column_header}": (change.old_text, change.new_text)
             },
             reason=reason,
         )
-        written += 1
-    economy_import.applied_at = timezone.now()
+    for model, objects in written.items():
+        model.objects.bulk_update(
+            objects, ["value", "revision", "updated_by", "updated_at", "note"]
+        )
+    economy_import.applied_at = now
     economy_import.save(update_fields=["applied_at"])
     audit.record(
         "economy.import_applied",
         target=economy_import,
         by=user,
-        reason=f"{written} siffror inlästa",
+        reason=f"{len(changes)} siffror inlästa",
     )
-    return written
+    return len(changes)

@@ -209,6 +209,11 @@ class PersonnelRow:
     comparable: bool  # the comparison period is the measured period one year earlier
     warnings: tuple[str, ...]
 
+    @property
+    def printed_label(self) -> str:
+        """ "- varav kvinnor" for a part row, as the table prints it."""
+        return f"- {self.label}" if self.indented else self.label
+
 
 @dataclass(frozen=True)
 class PersonnelTable:
@@ -319,7 +324,11 @@ class TariffRow:
 class QualityDeclarationRow:
     name: str
     decided_on: datetime.date
-    status: str
+    status: str  # "Oförändrad"
+
+    @property
+    def decided_text(self) -> str:
+        return f"{self.decided_on:%Y-%m-%d}"
 
 
 def tariff_warnings(tariff: Tariff) -> tuple[str, ...]:

@@ -131,6 +131,13 @@ class EconomyImport(models.Model):
         verbose_name="uppladdad av",
     )
     applied_at = models.DateTimeField("inläst", null=True, blank=True)
+    parsed = models.JSONField(
+        "inlästa summor",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Filens summor per tabellrad, sparade vid uppladdningen.",
+    )
 
     class Meta:
         verbose_name = "ekonomiimport"

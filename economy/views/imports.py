@@ -38,14 +38,14 @@ def import_upload(request):
             form.initial["mapping"] = mappings.first().pk
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        economy_import = EconomyImport.objects.create(
+        economy_import = importers.import_create(
             committee=committee,
             mapping=form.cleaned_data["mapping"],
             year=form.cleaned_data["year"],
             period=form.cleaned_data["period"],
             filename=without_control_characters(upload.name, multiline=False)[:255],
             content=upload.read(),
-            uploaded_by=request.user,
+            by=request.user,
         )
         return redirect("economy:import_preview", pk=economy_import.pk)
     return render(request, "economy/import.html", {"form": form})

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from economy import reporting, services
 from economy.forms import FootnotesForm, PersonnelRowForm, PersonnelSheetForm
 from economy.models import PersonnelFigure, PersonnelSheet
+from economy.queries import exact_text
 from solna_sn import permissions
 from solna_sn.views import current_committee, permission_required
 
@@ -17,8 +18,6 @@ from solna_sn.views import current_committee, permission_required
 def _initial(value) -> dict:
     if value is None:
         return {}
-    from economy.queries import exact_text
-
     data = {name: getattr(value, name) for name in services.PERSONNEL_FIELDS}
     for name in ("value", "comparison_value", "change"):
         data[name] = exact_text(data[name])

@@ -22,7 +22,6 @@ from economy.forms import (
     SheetVersionsForm,
 )
 from economy.models import (
-    BudgetVersion,
     PersonnelSheet,
     QualityDeclaration,
     Sheet,
@@ -69,7 +68,6 @@ def index(request):
             ],
             "personnel_sheets": personnel_sheets,
             "register_years": register_years,
-            "versions": BudgetVersion.objects.filter(committee=committee),
             "definitions": TableDefinition.objects.order_by("sort_order"),
             "may_enter": permissions.can_enter_economy(request.user, committee),
             "may_define": permissions.can_define_economy_tables(request.user),

@@ -223,3 +223,21 @@ def test_headers_compare_loosely():
     assert accounts.normalize_header("Budget-avvikelse") == "budget-avvikelse"
     assert accounts.normalize_header("Budget- avvikelse") == "budgetavvikelse"
     assert accounts.normalize_header("UTFALL  föregående år") == "utfall föregående år"
+
+
+def test_an_account_in_a_gap_of_one_tables_rules_is_an_error():
+    """6110 lies within the Resultaträkning's accounts (3100–8999) but no rule takes it; the
+    Verksamheter table would count it while the Resultaträkning dropped it."""
+    rules = [rule for rule in RULES if rule.account_from != 6000]
+    parsed = parse(exports.workbook([[6110, "Lokalhyror", "71", 1, 1, 1, 1]]))
+    result = accounts.aggregate(
+        parsed.lines,
+        rules,
+        rowsets={"RESULTATRAKNING", "VERKSAMHETER"},
+        divisor=D(1),
+        rowset_titles={"RESULTATRAKNING": "Resultaträkningens rader"},
+    )
+    assert messages(result.errors)[0] == (
+        "Export!A3: Konto 6110 (verksamhet 71) ligger bland kontona för ”Resultaträkningens "
+        "rader” men hör inte till någon rad där. Lägg till en regel för kontot i kontokopplingen."
+    )

@@ -257,3 +257,51 @@ def test_only_the_uploader_applies_and_only_staff_who_may_enter(
         upload(exports.workbook(), handlaggare, solna), user=handlaggare
     )
     assert errors(preview) == ["Du får inte läsa in ekonomiska siffror för nämnden."]
+
+
+def test_the_upload_is_read_once_and_again_when_the_mapping_changes(period, controller, solna):
+    from economy.models import MappingRule
+
+    economy_import = importers.import_create(
+        committee=solna,
+        mapping=AccountMapping.objects.get(),
+        year=2024,
+        period="augusti",
+        filename="export.xlsx",
+        content=exports.workbook(),
+        by=controller,
+    )
+    assert economy_import.parsed["lines"] == len(exports.account_lines())
+    assert importers.build_preview(economy_import, user=controller).ok
+    AccountMapping.objects.update(header_outcome="Utfall 2024")
+    economy_import.refresh_from_db()
+    assert errors(importers.build_preview(economy_import, user=controller)) == [
+        "Export!2: Kolumnen ”Utfall 2024” saknas på rubrikraden (rad 2)."
+    ]
+    MappingRule.objects.filter(account_from=6000).update(account_to=6100)
+    AccountMapping.objects.update(header_outcome="Utfall")
+    economy_import.refresh_from_db()
+    found = errors(importers.build_preview(economy_import, user=controller))
+    assert (
+        "Konto 6110 (verksamhet 71) ligger bland kontona för ”Resultaträkningens rader”"
+        in (found[0])
+    )
+    assert found[-1].startswith("Filen har inga konton för raden ”Lokalkostnader”")
+
+
+def test_a_broken_upload_stores_no_sums(period, controller, solna):
+    lines = exports.account_lines()
+    lines[0][3] = "x"
+    economy_import = importers.import_create(
+        committee=solna,
+        mapping=AccountMapping.objects.get(),
+        year=2024,
+        period="augusti",
+        filename="export.xlsx",
+        content=exports.workbook(lines),
+        by=controller,
+    )
+    assert economy_import.parsed is None
+    assert errors(importers.build_preview(economy_import, user=controller)) == [
+        "Export!D3: ”x” är inte ett tal."
+    ]
