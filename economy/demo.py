@@ -508,5 +508,6 @@ def load(*, by) -> str:
         f"personaltabell per augusti 2024, "
         f"{Tariff.objects.filter(committee=committee, plan_year=2025).count()} taxor och "
         f"{QualityDeclaration.objects.filter(committee=committee, plan_year=2025).count()} "
-        f"kvalitetsdeklarationer; {warnings} varning(ar) mot beräkningen."
+        f"kvalitetsdeklarationer; {warnings} {'varning' if warnings == 1 else 'varningar'} mot "
+        "beräkningen."
     )

@@ -19,14 +19,15 @@ from economy.models import (
 from solna_sn.lib.numbers import format_number
 
 
-def exact_text(value: Decimal | None) -> str:
-    """A stored figure in full, Swedish style: Decimal("-43.300000") → "-43,3"."""
+def exact_text(value: Decimal | None, min_places: int = 0) -> str:
+    """A stored figure in full, Swedish style, with at least `min_places` decimals:
+    Decimal("-43.300000") → "-43,3"; Decimal("4.000000"), 1 → "4,0"; nothing is rounded."""
     if value is None:
         return ""
     normalized = value.normalize()
     exponent = normalized.as_tuple().exponent
     places = max(0, -exponent) if isinstance(exponent, int) else 0
-    return format_number(value, places)
+    return format_number(value, max(places, min_places))
 
 
 def spec_from(

@@ -63,6 +63,13 @@ class Figure(enum.StrEnum):
         return FIGURE_LABELS[self]
 
 
+# In a formula beside a bare year: "Utfall 2024 − Utfall 2023".
+FIGURE_SHORT = {
+    Figure.OUTCOME: "Utfall",
+    Figure.OUTCOME_PREV: "Utfall",
+    Figure.ANNUAL_BUDGET: "Budget",
+    Figure.BUDGET_PREV: "Budget",
+}
 FIGURE_LABELS = {
     Figure.OUTCOME: "Utfall",
     Figure.OUTCOME_PREV: "Utfall föregående år",
@@ -129,7 +136,7 @@ class ColumnSpec:
         """The column's name in a formula: its header, or "Utfall 2024" for a bare year."""
         bare = re.sub(r"\{[^}]*\}|[\d\s/%]", "", self.header)
         if self.figure is not None and not bare:
-            return f"{self.figure.label} {self.header}".strip()
+            return f"{FIGURE_SHORT.get(self.figure, self.figure.label)} {self.header}".strip()
         return self.header
 
 

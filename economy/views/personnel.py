@@ -20,7 +20,7 @@ def _initial(value) -> dict:
         return {}
     data = {name: getattr(value, name) for name in services.PERSONNEL_FIELDS}
     for name in ("value", "comparison_value", "change"):
-        data[name] = exact_text(data[name])
+        data[name] = exact_text(data[name], value.figure.decimals)
     return data
 
 

@@ -97,7 +97,7 @@ def _grid(data: queries.SheetData, printed: reporting.PrintedTable, editable: bo
                     "key": f"{row.code}-{column.code}",
                     "shown": shown,
                     "editable": editable and shown,
-                    "text": queries.exact_text(stored.value if stored else None),
+                    "text": queries.exact_text(stored.value if stored else None, column.decimals),
                     "revision": stored.revision if stored else 0,
                     "computed": format_value(result.computed, spec_column),
                     "warning": bool(result.warnings),

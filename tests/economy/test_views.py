@@ -504,3 +504,26 @@ def test_footnotes_of_a_table_are_saved_and_a_stale_list_refused(client, economy
     assert [f.text for f in sheet.footnotes.all()] == ["Första.", "Andra."]
     response = client.post(url, {"footnotes": "Tredje.", "expected": fingerprint}, follow=True)
     assert "Någon annan har ändrat fotnoterna" in response.content.decode()
+
+
+def test_the_administrator_keeps_definitions_and_the_mapping_in_the_admin(client, economy_demo):
+    from economy.models import AccountMapping, RowSet
+
+    admin = User.objects.get(username="admin")
+    client.force_login(admin)
+    definition = TableDefinition.objects.get(code="DELAR_RESULTATRAKNING")
+    html = client.get(
+        reverse("admin:economy_tabledefinition_change", args=[definition.pk])
+    ).content.decode()
+    assert "Definitionen går att räkna." in html and "Prognosavvikelse" in html
+    rowset = RowSet.objects.get(code="RESULTATRAKNING")
+    html = client.get(reverse("admin:economy_rowset_change", args=[rowset.pk])).content.decode()
+    assert "Verksamhetens nettokostnader" in html
+    mapping = AccountMapping.objects.get()
+    response = client.get(reverse("admin:economy_accountmapping_change", args=[mapping.pk]))
+    assert response.status_code == 200
+    sheet = sheet_of("DELAR_RESULTATRAKNING")
+    response = client.get(reverse("admin:economy_sheet_change", args=[sheet.pk]))
+    assert response.status_code == 200 and 'name="_save"' not in response.content.decode()
+    client.force_login(User.objects.get(username="controller"))
+    assert client.get(reverse("admin:economy_tabledefinition_changelist")).status_code == 302
