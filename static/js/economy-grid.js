@@ -9,7 +9,7 @@
     return Array.prototype.slice.call(document.querySelectorAll("input.cell-input"));
   }
   function column(input) {
-    return input.dataset.cell.split("-").slice(1).join("-");
+    return input.dataset.col;
   }
   function focus(input) {
     if (!input) return false;
