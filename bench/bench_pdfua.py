@@ -10,6 +10,8 @@ import time
 
 import _demo_db
 
+from printing import services as printing_services
+
 _demo_db.setup()
 
 from django.core.files.storage import default_storage
@@ -85,7 +87,7 @@ for case in cases:
     services.agenda_item_add(meeting=meeting, by=granskare, case=case)
 
 bundle_html, inserts = documents.bundle_html(meeting, internal=True)
-static = documents.static_dir()
+static = printing_services.static_dir()
 insert_data = []
 for insert in inserts:
     with default_storage.open(insert["name"], "rb") as handle:

@@ -20,8 +20,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from casework import documents, services
-from casework.models import Case, Meeting, Memo, RenderedDocument, RenderKind, RenderStatus
+from casework import services
+from casework.models import Case, Meeting, Memo, RenderKind
+from printing import services as printing
+from printing.models import RenderedDocument, RenderStatus
 from solna_sn import permissions
 from solna_sn.lib.pdf import render_html
 from solna_sn.models import Committee, Unit, User
@@ -346,7 +348,7 @@ till och med 2029-12-31.</p>
 </section>
 </body>
 </html>"""
-    return render_html(html, base_dir=documents.static_dir()).pdf
+    return render_html(html, base_dir=printing.static_dir()).pdf
 
 
 def _write_memo(case: Case, spec: MemoSpec, *, by: User, date: datetime.date) -> Memo:
@@ -515,7 +517,7 @@ def render_queued() -> int:
         .values_list("pk", flat=True)
     )
     for document_id in ids:
-        services.render_run(document_id)
+        printing.run(document_id)
     return len(ids)
 
 

@@ -6,24 +6,25 @@ static directory for WeasyPrint, STATIC_URL in the browser).
 from __future__ import annotations
 
 import datetime
-import hashlib
 from dataclasses import dataclass, field
 
-from django.conf import settings
+from django.db.models import Prefetch
 from django.template.loader import render_to_string
 
 from casework.models import (
     CONFIDENTIAL_CONTACT_TEXT,
     CONFIDENTIAL_ENCLOSURE_TITLE,
     CONFIDENTIAL_TEXT,
+    AgendaItem,
     Meeting,
     Memo,
+    MemoAttachment,
     MemoState,
     RenderKind,
     Secrecy,
 )
 from casework.text import blocks
-from solna_sn.lib.pdf import RENDERER_VERSION
+from printing.services import DocumentSource
 from solna_sn.lib.periods import MONTH_NAMES
 
 SWEDISH_WEEKDAYS = ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"]
@@ -198,9 +199,6 @@ def bundle_view(meeting: Meeting, agenda_items, *, internal: bool) -> BundleView
 def bundle_items(meeting: Meeting):
     """Prefetch everything `bundle_view` reads, so building a bundle costs a fixed number of
     queries whatever the number of items."""
-    from django.db.models import Prefetch
-
-    from casework.models import AgendaItem, MemoAttachment
 
     memo_related = [
         "memo__case__committee",
@@ -221,18 +219,6 @@ def bundle_items(meeting: Meeting):
         .select_related("case")
         .prefetch_related(*memo_related)
     )
-
-
-@dataclass(frozen=True)
-class DocumentSource:
-    """HTML ready for the renderer, the uploaded PDFs it splices in, and its content hash."""
-
-    kind: str
-    title: str
-    html: str
-    inserts: list[dict]
-    content_hash: str
-    sent_version: bool = False
 
 
 CONTEXT_COMMON = {"confidential_text": CONFIDENTIAL_TEXT, "contact_text": CONFIDENTIAL_CONTACT_TEXT}
@@ -266,17 +252,6 @@ def _memos_in(memos: list[MemoView]):
         yield from _memos_in([part.memo for part in memo.attachments if part.memo])
 
 
-def _hash(kind: str, html: str, inserts: list[dict], *, sent_version: bool) -> str:
-    # The audience is part of the content: a draft render and a sent render of the same
-    # HTML are two documents, and the draft one stays staff-only.
-    audience = "skickad" if sent_version else "utkast"
-    digest = hashlib.sha256()
-    for piece in (RENDERER_VERSION, kind, audience, html, *(i["sha256"] for i in inserts)):
-        digest.update(piece.encode())
-        digest.update(b"\0")
-    return digest.hexdigest()
-
-
 def memo_html(memo: Memo, *, asset_base: str = "", preview_back_url: str = "") -> str:
     """The memo alone (its enclosures are printed in the meeting bundle). Its Handlingar
     name no secret enclosure: the memo PDF goes to the nämnd."""
@@ -303,23 +278,7 @@ def memo_source(memo: Memo) -> DocumentSource:
     html = memo_html(memo)
     sent_version = memo.state == MemoState.SENT
     return DocumentSource(
-        kind=RenderKind.MEMO,
-        title=_memo_title(memo),
-        html=html,
-        inserts=[],
-        content_hash=_hash(RenderKind.MEMO, html, [], sent_version=sent_version),
-        sent_version=sent_version,
-    )
-
-
-def report_source(*, title: str, html: str) -> DocumentSource:
-    """Any other printed document: HTML from a template extending printing/report.html."""
-    return DocumentSource(
-        kind=RenderKind.REPORT,
-        title=title,
-        html=html,
-        inserts=[],
-        content_hash=_hash(RenderKind.REPORT, html, [], sent_version=False),
+        kind=RenderKind.MEMO, title=_memo_title(memo), html=html, sent_version=sent_version
     )
 
 
@@ -368,11 +327,5 @@ def bundle_source(meeting: Meeting, *, internal: bool) -> DocumentSource:
         title=bundle_title(meeting, internal=internal),
         html=html,
         inserts=inserts,
-        content_hash=_hash(kind, html, inserts, sent_version=sent_version),
         sent_version=sent_version,
     )
-
-
-def static_dir():
-    """Where the print stylesheet and fonts live (relative URLs in the HTML resolve here)."""
-    return settings.BASE_DIR / "static"

@@ -1,12 +1,11 @@
 """Diarium and committee papers: ärenden with diarienummer, tjänsteskrivelser (memos) with
 their handlingar and signatories, sammanträden with their ärendelista and protokollsutdrag,
-and the rendered PDFs.
+rendered to PDF through `printing`.
 
 Memos are revisioned: a memo sent to the nämnd is frozen; a later change is a new `Memo` row
 (`revision` + 1, `previous` pointing back) and both stay readable.
 """
 
-import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -14,7 +13,6 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from solna_sn import permissions
 from solna_sn.lib.dnr import format_dnr
 from solna_sn.models import Administration, Committee, Unit
 
@@ -383,116 +381,11 @@ class Decision(models.Model):
 
 
 class RenderKind(models.TextChoices):
+    """The printed documents of casework (printing.RenderedDocument.kind)."""
+
     MEMO = "memo", "Tjänsteskrivelse"
     BUNDLE_PUBLIC = "bundle_public", "Sammanträdeshandlingar (offentlig)"
     BUNDLE_INTERNAL = "bundle_internal", "Sammanträdeshandlingar (intern, med sekretess)"
-    # Any other printed document (internkontrollplan, avtalsuppföljning …), named by `subject`.
-    REPORT = "report", "Rapport"
-
-
-class RenderStatus(models.TextChoices):
-    QUEUED = "queued", "Köad"
-    RUNNING = "running", "Pågår"
-    DONE = "done", "Klar"
-    FAILED = "failed", "Misslyckad"
-
-
-def rendered_upload_to(instance, filename):
-    return f"pdf/{instance.content_hash[:2]}/{instance.content_hash}.pdf"
-
-
-def new_document_token() -> str:
-    """32 random URL-safe characters (192 bits): PDF URLs cannot be guessed or counted."""
-    return secrets.token_urlsafe(24)
-
-
-class RenderedDocumentQuerySet(models.QuerySet):
-    def readable_by(self, user):
-        """The one rule for who opens which PDF (status, file and the reading room use it).
-
-        Staff read everything. A nämndledamot reads only what was rendered from sent papers
-        (`sent_version`, fixed when the document was requested: a draft render stays
-        staff-only even after its memo or meeting is sent): the public bundle and memo PDFs,
-        never the PDF of a memo on a confidential item of any meeting (see `Secrecy`; a memo
-        PDF prints no enclosure and names no secret one). Nobody else reads any.
-        """
-        if permissions.can_view_internal_papers(user):
-            return self
-        if not permissions.can_read_committee_papers(user):
-            return self.none()
-        return self.filter(
-            sent_version=True, kind__in=[RenderKind.MEMO, RenderKind.BUNDLE_PUBLIC]
-        ).exclude(kind=RenderKind.MEMO, memo_id__in=Secrecy.now().confidential_memo_ids)
-
-
-def can_read_document(user, document: "RenderedDocument") -> bool:
-    return RenderedDocument.objects.readable_by(user).filter(pk=document.pk).exists()
-
-
-class RenderedDocument(models.Model):
-    """A PDF rendered by the worker from the stored HTML. The content hash covers the HTML,
-    the attached files, the renderer version and `sent_version`: the same content is never
-    rendered twice, and the stored HTML makes a sent PDF reproducible.
-
-    URLs name a document by its random `token`, never by its id."""
-
-    kind = models.CharField(max_length=20, choices=RenderKind.choices)
-    content_hash = models.CharField(max_length=64, unique=True)
-    token = models.CharField(max_length=43, unique=True, default=new_document_token, editable=False)
-    # Rendered from papers sent to the nämnd: the sent memo revision, or a meeting's public
-    # bundle after sending with every memo in it approved or sent. Decided at request time
-    # and never changed; only these are for nämndledamöter (see `readable_by`).
-    sent_version = models.BooleanField("framställd från skickade handlingar", default=False)
-    memo = models.ForeignKey(
-        Memo, on_delete=models.PROTECT, null=True, blank=True, related_name="renders"
-    )
-    meeting = models.ForeignKey(
-        Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="renders"
-    )
-    # For REPORT documents: what they print, as "<app>.<thing>:<pk>" (e.g. "controls.plan:3").
-    subject = models.CharField(max_length=100, blank=True, db_index=True)
-    title = models.CharField(max_length=300)
-    html = models.TextField()
-    # Uploaded PDFs that replace placeholder pages: [{"sha256", "name", "first_page", "pages"}].
-    inserts = models.JSONField(default=list, blank=True)
-    status = models.CharField(
-        max_length=10, choices=RenderStatus.choices, default=RenderStatus.QUEUED
-    )
-    error = models.TextField(blank=True)
-    file = models.FileField(upload_to=rendered_upload_to, blank=True)
-    page_count = models.PositiveIntegerField(default=0)
-    size = models.PositiveBigIntegerField(default=0)
-    attempts = models.PositiveIntegerField(default=0)
-    requested_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    render_seconds = models.FloatField(null=True, blank=True)
-
-    objects = RenderedDocumentQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "framställd pdf"
-        verbose_name_plural = "framställda pdf:er"
-        ordering = ["-requested_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(memo__isnull=False, kind="memo")
-                | Q(meeting__isnull=False, kind__in=["bundle_public", "bundle_internal"])
-                | (Q(kind="report", memo__isnull=True, meeting__isnull=True) & ~Q(subject="")),
-                name="rendered_document_subject",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="done") | ~Q(file=""), name="rendered_done_has_file"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.title} ({self.get_status_display()})"
-
-    @property
-    def filename(self) -> str:
-        safe = "".join(c if c.isalnum() or c in " -_" else "-" for c in self.title).strip()
-        return f"{safe or 'dokument'}.pdf"
 
 
 @dataclass(frozen=True)

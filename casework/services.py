@@ -12,14 +12,13 @@ import datetime
 import hashlib
 import logging
 import re
-import time
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
@@ -35,15 +34,14 @@ from casework.models import (
     MemoSection,
     MemoSignatory,
     MemoState,
-    RenderedDocument,
     RenderKind,
-    RenderStatus,
     Secrecy,
     attachment_upload_to,
-    rendered_upload_to,
 )
 from casework.text import is_blank
+from printing import services as printing
 from solna_sn import audit, permissions
+from solna_sn.errors import StaleEditError, StateError, require
 from solna_sn.lib import pdf as pdflib
 from solna_sn.lib.dnr import DnrError, parse_dnr
 from solna_sn.lib.numbers import format_number
@@ -51,23 +49,6 @@ from solna_sn.lib.text import text_problem
 from solna_sn.models import Committee, Role, User
 
 logger = logging.getLogger(__name__)
-
-
-class StateError(Exception):
-    """A step the document's current state does not allow; str() is Swedish."""
-
-
-class StaleEditError(Exception):
-    """Someone saved a newer version first. `current` holds the stored values."""
-
-    def __init__(self, current: dict):
-        super().__init__("Någon annan har sparat en nyare version.")
-        self.current = current
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 # --- Ärenden and diarienummer ----------------------------------------------------------------
@@ -95,7 +76,7 @@ def case_register(
     """Register an ärende. Without `dnr` the next number of the nämnd and year is allocated;
     with `dnr` (an existing number, e.g. from the old diarium) it is validated and must be
     free. Numbers are never reused."""
-    _require(permissions.can_register_case(by))
+    require(permissions.can_register_case(by))
     today = today or timezone.localdate()
     title = (title or "").strip()
     errors = {}
@@ -172,7 +153,7 @@ def memo_create(*, case: Case, by, unit=None, date: datetime.date | None = None)
     unit = unit or case.unit or by.units.first()
     if unit is None:
         raise ValidationError({"unit": "Välj vilken enhet som ansvarar för tjänsteskrivelsen."})
-    _require(permissions.can_write_memo(by, unit))
+    require(permissions.can_write_memo(by, unit))
     if case.memos.exists():
         raise StateError(
             "Ärendet har redan en tjänsteskrivelse. Skapa en ny revision av den i stället."
@@ -228,7 +209,7 @@ def memo_save(*, memo: Memo, version: int, data: dict, by) -> Memo:
     "section-<id>-heading"/"-body" for existing sections. Raises StaleEditError on conflict.
     """
     memo = _lock_memo(memo)
-    _require(permissions.can_write_memo(by, memo.unit))
+    require(permissions.can_write_memo(by, memo.unit))
     _require_draft(memo)
     if memo.version != version:
         raise StaleEditError(_memo_snapshot(memo))
@@ -271,7 +252,7 @@ def _bump(memo: Memo) -> None:
 @transaction.atomic
 def memo_section_add(*, memo: Memo, by, heading: str = "") -> MemoSection:
     memo = _lock_memo(memo)
-    _require(permissions.can_write_memo(by, memo.unit))
+    require(permissions.can_write_memo(by, memo.unit))
     _require_draft(memo)
     heading = (heading or "").strip()
     limit = MemoSection._meta.get_field("heading").max_length
@@ -288,7 +269,7 @@ def memo_section_add(*, memo: Memo, by, heading: str = "") -> MemoSection:
 @transaction.atomic
 def memo_section_remove(*, section: MemoSection, by) -> None:
     memo = _lock_memo(section.memo)
-    _require(permissions.can_write_memo(by, memo.unit))
+    require(permissions.can_write_memo(by, memo.unit))
     _require_draft(memo)
     audit.record(
         "memo.section_removed",
@@ -303,7 +284,7 @@ def memo_section_remove(*, section: MemoSection, by) -> None:
 @transaction.atomic
 def memo_signatory_add(*, memo: Memo, by, user=None, name: str = "", title: str = "") -> None:
     memo = _lock_memo(memo)
-    _require(permissions.can_write_memo(by, memo.unit))
+    require(permissions.can_write_memo(by, memo.unit))
     _require_draft(memo)
     name = (name or (user.get_full_name() if user else "")).strip()
     title = (title or (user.title if user else "")).strip()
@@ -324,7 +305,7 @@ def memo_signatory_add(*, memo: Memo, by, user=None, name: str = "", title: str 
 @transaction.atomic
 def memo_signatory_remove(*, signatory: MemoSignatory, by) -> None:
     memo = _lock_memo(signatory.memo)
-    _require(permissions.can_write_memo(by, memo.unit))
+    require(permissions.can_write_memo(by, memo.unit))
     _require_draft(memo)
     audit.record(
         "memo.signatory_removed",
@@ -353,7 +334,7 @@ def _swap(model, obj, direction: int, **scope) -> None:
 @transaction.atomic
 def memo_signatory_move(*, signatory: MemoSignatory, direction: int, by) -> None:
     memo = _lock_memo(signatory.memo)
-    _require(permissions.can_write_memo(by, memo.unit))
+    require(permissions.can_write_memo(by, memo.unit))
     _require_draft(memo)
     _swap(MemoSignatory, signatory, direction, memo=memo)
 
@@ -363,7 +344,7 @@ def memo_attachment_upload(*, memo: Memo, title: str, upload, by) -> MemoAttachm
     """Add an uploaded PDF to the memo's Handlingar. The file must be a readable,
     unencrypted PDF within the size limit; nothing is stored otherwise."""
     memo = _lock_memo(memo)
-    _require(permissions.can_write_memo(by, memo.unit))
+    require(permissions.can_write_memo(by, memo.unit))
     _require_draft(memo)
     title = (title or "").strip()
     errors = {}
@@ -432,7 +413,7 @@ def may_enclose(memo: Memo, source: Memo) -> bool:
 def memo_attachment_link(*, memo: Memo, source: Memo, by) -> MemoAttachment:
     """Add another tjänsteskrivelse in the system as an enclosure."""
     memo = _lock_memo(memo)
-    _require(permissions.can_write_memo(by, memo.unit))
+    require(permissions.can_write_memo(by, memo.unit))
     _require_draft(memo)
     if source.pk == memo.pk or source.case_id == memo.case_id:
         raise ValidationError({"source": "En tjänsteskrivelse kan inte bifoga sig själv."})
@@ -464,7 +445,7 @@ def memo_attachment_link(*, memo: Memo, source: Memo, by) -> MemoAttachment:
 @transaction.atomic
 def memo_attachment_remove(*, attachment: MemoAttachment, by) -> None:
     memo = _lock_memo(attachment.memo)
-    _require(permissions.can_write_memo(by, memo.unit))
+    require(permissions.can_write_memo(by, memo.unit))
     _require_draft(memo)
     audit.record(
         "memo.attachment_removed",
@@ -479,7 +460,7 @@ def memo_attachment_remove(*, attachment: MemoAttachment, by) -> None:
 @transaction.atomic
 def memo_attachment_move(*, attachment: MemoAttachment, direction: int, by) -> None:
     memo = _lock_memo(attachment.memo)
-    _require(permissions.can_write_memo(by, memo.unit))
+    require(permissions.can_write_memo(by, memo.unit))
     _require_draft(memo)
     _swap(MemoAttachment, attachment, direction, memo=memo)
     _bump(memo)
@@ -515,7 +496,7 @@ def _transition(memo: Memo, *, to: str, by, reason: str = "", **fields) -> Memo:
 def memo_submit(*, memo: Memo, by) -> Memo:
     """Utkast → För granskning."""
     memo = _lock_memo(memo)
-    _require(permissions.can_write_memo(by, memo.unit))
+    require(permissions.can_write_memo(by, memo.unit))
     if memo.state != MemoState.DRAFT:
         raise StateError("Bara ett utkast kan skickas till granskning.")
     problems = memo_problems(memo)
@@ -528,7 +509,7 @@ def memo_submit(*, memo: Memo, by) -> Memo:
 def memo_return(*, memo: Memo, by, comment: str) -> Memo:
     """För granskning (or Godkänd) → Utkast, with a comment to the writer."""
     memo = _lock_memo(memo)
-    _require(permissions.can_review_memo(by))
+    require(permissions.can_review_memo(by))
     if memo.state not in (MemoState.REVIEW, MemoState.APPROVED):
         raise StateError("Bara en tjänsteskrivelse under granskning eller godkänd kan återföras.")
     comment = (comment or "").strip()
@@ -543,7 +524,7 @@ def memo_return(*, memo: Memo, by, comment: str) -> Memo:
 def memo_approve(*, memo: Memo, by) -> Memo:
     """För granskning → Godkänd."""
     memo = _lock_memo(memo)
-    _require(permissions.can_review_memo(by))
+    require(permissions.can_review_memo(by))
     if memo.state != MemoState.REVIEW:
         raise StateError("Bara en tjänsteskrivelse under granskning kan godkännas.")
     return _transition(memo, to=MemoState.APPROVED, by=by)
@@ -567,7 +548,7 @@ def _send(memo: Memo, by) -> Memo:
 def memo_send(*, memo: Memo, by) -> Memo:
     """Godkänd → Skickad till nämnd. The memo is frozen from now on."""
     memo = _lock_memo(memo)
-    _require(permissions.can_send_to_committee(by))
+    require(permissions.can_send_to_committee(by))
     memo = _send(memo, by)
     transaction.on_commit(lambda: render_request(kind=RenderKind.MEMO, memo=memo))
     return memo
@@ -578,7 +559,7 @@ def memo_new_revision(*, memo: Memo, by, reason: str) -> Memo:
     """A change to a sent memo: copy it into a new draft revision; the sent one stays as it
     was, readable and printable."""
     memo = _lock_memo(memo)
-    _require(permissions.can_write_memo(by, memo.unit))
+    require(permissions.can_write_memo(by, memo.unit))
     if memo.state != MemoState.SENT:
         raise StateError("Bara en skickad tjänsteskrivelse behöver en ny revision; ändra utkastet.")
     if Memo.objects.filter(previous=memo).exists():
@@ -645,7 +626,7 @@ def _meeting_errors(date, time_, place) -> dict:
 
 @transaction.atomic
 def meeting_create(*, committee: Committee, date, time, place: str, by) -> Meeting:
-    _require(permissions.can_manage_meetings(by))
+    require(permissions.can_manage_meetings(by))
     errors = _meeting_errors(date, time, place)
     if not errors and Meeting.objects.filter(committee=committee, date=date, time=time).exists():
         errors["date"] = "Nämnden har redan ett sammanträde den dagen och tiden."
@@ -703,7 +684,7 @@ def agenda_item_add(
     show_contact_text: bool = True,
 ) -> AgendaItem:
     meeting = _lock_meeting(meeting)
-    _require(permissions.can_manage_meetings(by))
+    require(permissions.can_manage_meetings(by))
     _require_unsent(meeting)
     errors = {}
     title = (title or "").strip() or (case.title if case else "")
@@ -750,7 +731,7 @@ def agenda_item_add(
 @transaction.atomic
 def agenda_item_remove(*, item: AgendaItem, by) -> None:
     meeting = _lock_meeting(item.meeting)
-    _require(permissions.can_manage_meetings(by))
+    require(permissions.can_manage_meetings(by))
     _require_unsent(meeting)
     audit.record(
         "meeting.item_removed", by=by, target=meeting, changes={"ärende": (str(item), None)}
@@ -761,7 +742,7 @@ def agenda_item_remove(*, item: AgendaItem, by) -> None:
 @transaction.atomic
 def agenda_item_move(*, item: AgendaItem, direction: int, by) -> None:
     meeting = _lock_meeting(item.meeting)
-    _require(permissions.can_manage_meetings(by))
+    require(permissions.can_manage_meetings(by))
     _require_unsent(meeting)
     _swap(AgendaItem, item, direction, meeting=meeting)
 
@@ -791,7 +772,7 @@ def meeting_send(*, meeting: Meeting, by) -> Meeting:
     """Send the kallelse with its papers to the nämnd: every memo on the list must be approved
     (it is sent now) or already sent. The PDFs are queued for the worker."""
     meeting = _lock_meeting(meeting)
-    _require(permissions.can_send_to_committee(by))
+    require(permissions.can_send_to_committee(by))
     _require_unsent(meeting)
     problems = meeting_problems(meeting)
     if problems:
@@ -836,7 +817,7 @@ def decision_record(
     today: datetime.date | None = None,
 ) -> Decision:
     """Protokollsutdrag for an item: § number and Beslut (recorded again = corrected)."""
-    _require(permissions.can_record_minutes(by))
+    require(permissions.can_record_minutes(by))
     meeting = _lock_meeting(item.meeting)
     today = today or timezone.localdate()
     if meeting.date > today:
@@ -882,7 +863,7 @@ def decision_record(
 
 @transaction.atomic
 def decision_report_back(*, decision: Decision, on: datetime.date, note: str, by) -> Decision:
-    _require(permissions.can_record_minutes(by))
+    require(permissions.can_record_minutes(by))
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     if not decision.report_back_required:
         raise StateError("Beslutet kräver ingen återrapportering.")
@@ -907,8 +888,6 @@ def decision_report_back(*, decision: Decision, on: datetime.date, note: str, by
 
 # --- PDF rendering ---------------------------------------------------------------------------
 
-STALE_AFTER = datetime.timedelta(minutes=10)
-
 
 def render_request(*, kind: str, memo: Memo | None = None, meeting: Meeting | None = None):
     """Queue a PDF of the memo or the meeting bundle, unless the same content is already
@@ -922,153 +901,4 @@ def render_request(*, kind: str, memo: Memo | None = None, meeting: Meeting | No
     else:
         meeting = Meeting.objects.select_related("committee").get(pk=meeting.pk)
         source = documents.bundle_source(meeting, internal=kind == RenderKind.BUNDLE_INTERNAL)
-    return _request(
-        source,
-        memo=memo if kind == RenderKind.MEMO else None,
-        meeting=meeting if kind != RenderKind.MEMO else None,
-    )
-
-
-def render_request_report(*, subject: str, title: str, html: str) -> RenderedDocument:
-    """Queue a PDF of any other document (the HTML extends printing/report.html).
-    `subject` names what it prints, e.g. "controls.plan:3"; see `latest_report`."""
-    if not subject:
-        raise ValueError("subject is required")
-    return _request(documents.report_source(title=title, html=html), subject=subject)
-
-
-def latest_report(subject: str) -> RenderedDocument | None:
-    """The most recently requested PDF of a subject (it may print older content)."""
-    return RenderedDocument.objects.filter(subject=subject).order_by("-requested_at").first()
-
-
-def _request(source, *, memo=None, meeting=None, subject="") -> RenderedDocument:
-    existing = RenderedDocument.objects.filter(content_hash=source.content_hash).first()
-    if existing:
-        return existing
-    try:
-        with transaction.atomic():
-            document = RenderedDocument.objects.create(
-                kind=source.kind,
-                content_hash=source.content_hash,
-                memo=memo,
-                meeting=meeting,
-                subject=subject,
-                title=source.title,
-                html=source.html,
-                inserts=source.inserts,
-                sent_version=source.sent_version,
-            )
-    except IntegrityError:  # requested at the same moment by someone else
-        return RenderedDocument.objects.get(content_hash=source.content_hash)
-    _enqueue(document)
-    return document
-
-
-def _enqueue(document: RenderedDocument) -> None:
-    from casework.tasks import render_document
-
-    transaction.on_commit(lambda: render_document.delay(document_id=document.pk))
-
-
-def render_is_stuck(document: RenderedDocument, now=None) -> bool:
-    now = now or timezone.now()
-    if document.status == RenderStatus.RUNNING:
-        return document.started_at is not None and now - document.started_at > STALE_AFTER
-    if document.status == RenderStatus.QUEUED:
-        return now - document.requested_at > STALE_AFTER
-    return False
-
-
-@transaction.atomic
-def render_retry(*, document: RenderedDocument, by) -> RenderedDocument:
-    """Queue a failed (or stuck) rendering again."""
-    _require(permissions.is_staff_member(by))
-    document = RenderedDocument.objects.select_for_update().get(pk=document.pk)
-    if document.status != RenderStatus.FAILED and not render_is_stuck(document):
-        raise StateError("Bara en misslyckad eller avbruten framställning kan göras om.")
-    document.status = RenderStatus.QUEUED
-    document.error = ""
-    document.requested_at = timezone.now()
-    document.save(update_fields=["status", "error", "requested_at"])
-    audit.record("render.retried", by=by, target=document)
-    _enqueue(document)
-    return document
-
-
-class RenderFailure(Exception):
-    """A rendering that cannot succeed as things are; str() is shown to the user."""
-
-
-def _load_insert(insert: dict) -> bytes:
-    title = insert.get("title", "bilagan")
-    try:
-        with default_storage.open(insert["name"], "rb") as handle:
-            data = handle.read()
-    except (OSError, KeyError) as error:
-        raise RenderFailure(f"Bilagan ”{title}” saknas i fillagringen.") from error
-    if hashlib.sha256(data).hexdigest() != insert["sha256"]:
-        raise RenderFailure(f"Bilagan ”{title}” har ändrats sedan den laddades upp.")
-    try:
-        info = pdflib.inspect_pdf(data)
-    except pdflib.PdfError as error:
-        raise RenderFailure(f"Bilagan ”{title}”: {error}") from error
-    if info.pages != insert["pages"]:
-        raise RenderFailure(f"Bilagan ”{title}” har fel antal sidor.")
-    return data
-
-
-def render_run(document_id: int) -> None:
-    """The worker's job: render the stored HTML, splice in attachments, store the file, and
-    only then mark the document done. Safe to run again after a crash at any point."""
-    claimed = RenderedDocument.objects.filter(
-        pk=document_id, status__in=[RenderStatus.QUEUED, RenderStatus.RUNNING]
-    ).update(
-        status=RenderStatus.RUNNING,
-        started_at=timezone.now(),
-        attempts=F("attempts") + 1,
-        error="",
-    )
-    if not claimed:
-        return  # done already, failed (needs an explicit retry) or gone
-    document = RenderedDocument.objects.get(pk=document_id)
-    started = time.perf_counter()
-    try:
-        inserts_data = [_load_insert(insert) for insert in document.inserts]
-        rendered = pdflib.render_html(document.html, base_dir=documents.static_dir())
-        splices = []
-        for insert, data in zip(document.inserts, inserts_data, strict=True):
-            first_page = rendered.anchors.get(insert["anchor"])
-            if first_page is None:
-                raise RenderFailure(f"Platsen för bilagan ”{insert['title']}” saknas i dokumentet.")
-            splices.append(pdflib.Insert(first_page=first_page, data=data))
-        pdf = pdflib.splice(rendered.pdf, splices)
-        name = documents_storage_name(document)
-        if default_storage.exists(name):
-            default_storage.delete(name)  # a half-written file from a worker that died
-        stored = default_storage.save(name, ContentFile(pdf))
-    except RenderFailure as error:
-        _render_failed(document_id, str(error))
-        return
-    except Exception as error:
-        logger.exception("PDF rendering failed for document %s", document_id)
-        _render_failed(document_id, f"Tekniskt fel vid framställningen ({type(error).__name__}).")
-        return
-    RenderedDocument.objects.filter(pk=document_id).update(
-        status=RenderStatus.DONE,
-        file=stored,
-        page_count=rendered.pages,
-        size=len(pdf),
-        finished_at=timezone.now(),
-        render_seconds=time.perf_counter() - started,
-    )
-
-
-def documents_storage_name(document: RenderedDocument) -> str:
-    return rendered_upload_to(document, "")
-
-
-def _render_failed(document_id: int, message: str) -> None:
-    RenderedDocument.objects.filter(pk=document_id).update(
-        status=RenderStatus.FAILED, error=message, finished_at=timezone.now()
-    )
+    return printing.request(source, subject=memo if kind == RenderKind.MEMO else meeting)

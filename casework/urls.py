@@ -12,7 +12,7 @@ urlpatterns = [
     path("tjansteskrivelser/<int:pk>/", memos.memo_detail, name="memo_detail"),
     path("tjansteskrivelser/<int:pk>/spara/", memos.memo_save, name="memo_save"),
     path("tjansteskrivelser/<int:pk>/forhandsgranska/", memos.memo_preview, name="memo_preview"),
-    path("tjansteskrivelser/<int:pk>/pdf/", meetings.memo_render, name="memo_render"),
+    path("tjansteskrivelser/<int:pk>/pdf/", memos.memo_render, name="memo_render"),
     path(
         "tjansteskrivelser/<int:pk>/steg/<slug:action>/",
         memos.memo_transition,
@@ -67,10 +67,6 @@ urlpatterns = [
         meetings.meeting_render,
         name="meeting_render",
     ),
-    # Rendered PDFs are named by their random token (RenderedDocument.token), not their id.
-    path("pdf/<slug:token>/", meetings.render_status, name="render_status"),
-    path("pdf/<slug:token>/fil/", meetings.render_file, name="render_file"),
-    path("pdf/<slug:token>/forsok-igen/", meetings.render_retry, name="render_retry"),
     path("lasrum/", meetings.reading_room, name="reading_room"),
     path("aterrapportering/", meetings.report_back_list, name="report_back"),
 ]

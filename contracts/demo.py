@@ -20,7 +20,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from contracts import services
+from casework.models import Meeting
+from contracts import rules, services
 from contracts.models import (
     AcquisitionForm,
     ActivityStatus,
@@ -128,7 +129,6 @@ def _template(name: str) -> FollowUpTemplate:
 
 def _extend(contract: Contract, by) -> None:
     """Use every option of the contract's pattern, one after the other."""
-    from contracts import rules
 
     contract = Contract.objects.prefetch_related("extensions").get(pk=contract.pk)
     while True:
@@ -293,7 +293,6 @@ def load(*, by) -> str:
 
 
 def _october_meeting():
-    from casework.models import Meeting
 
     return Meeting.objects.filter(date=D(2024, 10, 7)).first()
 

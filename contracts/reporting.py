@@ -18,6 +18,7 @@ from contracts.models import (
     FollowUp,
     FollowUpKind,
     FollowUpStatus,
+    Frequency,
     Procurement,
     ProcurementStatus,
     Rating,
@@ -45,7 +46,6 @@ def areas(followup: FollowUp) -> list[tuple[int, str, list]]:
 
 def checklist(followup: FollowUp) -> list[tuple[str, list]]:
     """Supplier activities grouped by frequency (varje vecka … varje år), empty groups left out."""
-    from contracts.models import Frequency
 
     groups = []
     activities = list(followup.activities.all())

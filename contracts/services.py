@@ -17,7 +17,9 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from contracts import rules
+from casework import services as report_services
+from casework.models import Meeting
+from contracts import reporting, rules
 from contracts.models import (
     AcquisitionForm,
     ActivityStatus,
@@ -657,7 +659,6 @@ def plan_followup_update(*, followup: FollowUp, by, kind: str, meeting=None, pla
         kind, FollowUpKind, field="kind", errors=errors, message="Välj ordinarie eller förenklad."
     )
     planned_date = _date(planned_date, field="planned_date", errors=errors)
-    from casework.models import Meeting
 
     if meeting is not None and not isinstance(meeting, Meeting):
         errors["meeting"] = "Välj ett sammanträde i listan."
@@ -1147,8 +1148,6 @@ def followup_memo_create(*, followup: FollowUp, by):
     """The tjänsteskrivelse for an approved follow-up: registers an ärende, creates the memo
     with title and summary filled in, and links it to the follow-up. Asking again returns the
     memo already made."""
-    from casework import services as report_services
-    from contracts import reporting
 
     followup = _lock_followup(followup)
     _require(permissions.can_edit_contracts(by, followup.contract.unit))

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from controls.rules import Figures, deviation_percent, month_list
 from solna_sn.models import Committee, Unit
 
 
@@ -216,7 +217,6 @@ class Risk(models.Model):
 
     @property
     def month_names(self) -> str:
-        from controls.rules import month_list
 
         return month_list(self.control_months)
 
@@ -318,7 +318,6 @@ class ResultFigure(models.Model):
     def percent(self):
         """Deviations as an unrounded percentage of the checked cases (or the population);
         None when there were no cases."""
-        from controls.rules import Figures, deviation_percent
 
         return deviation_percent(Figures(self.population, self.checked, self.deviations))
 

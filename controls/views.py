@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casework import services as report_services
 from controls import excel, rules, services
 from controls.forms import (
     ACTION_ROWS_EXTRA,
@@ -37,6 +36,7 @@ from controls.models import (
     ResultState,
     Risk,
 )
+from printing import services as printing
 from solna_sn import permissions
 from solna_sn.lib.periods import MONTH_NAMES
 from solna_sn.lib.text import without_control_characters
@@ -106,7 +106,7 @@ def index(request):
 
 def _plan_context(request, plan, **extra):
     groups = services.grouped_risks(plan)
-    pdf = report_services.latest_report(f"controls.plan:{plan.pk}")
+    pdf = printing.latest(plan)
     return {
         "plan": plan,
         "groups": groups,
@@ -716,8 +716,8 @@ def plan_preview(request, pk):
 @permission_required(permissions.can_view_controls)
 def plan_pdf(request, pk):
     plan = _plan(pk)
-    document = report_services.render_request_report(
-        subject=f"controls.plan:{plan.pk}", title=_plan_title(plan), html=plan_print_html(plan)
+    document = printing.request_report(
+        subject=plan, title=_plan_title(plan), html=plan_print_html(plan)
     )
     if request.htmx:
         return render(request, "printing/_render_status.html", {"document": document})

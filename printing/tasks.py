@@ -37,14 +37,14 @@ from django.db import close_old_connections, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from casework import services
-from casework.models import RenderedDocument, RenderStatus
+from printing import services
+from printing.models import RenderedDocument, RenderStatus
+from printing.services import RENDER_TASK
 from solna_sn import audit
 from solna_sn.models import WorkerClaim
 
 logger = logging.getLogger(__name__)
 
-RENDER_TASK = "reports.render_document"
 RENDER_MAX_ATTEMPTS = 3
 
 
@@ -58,7 +58,7 @@ def render_document(self, *, document_id: int) -> None:
     """Render one PDF (render_run is safe to repeat after a crash at any point)."""
     try:
         if not _gave_up_after_interruptions(document_id):
-            services.render_run(document_id)
+            services.run(document_id)
     finally:
         WorkerClaim.objects.filter(
             task=RENDER_TASK, object_id=document_id, worker=self.request.hostname or ""

@@ -33,6 +33,24 @@ if ! grep -q libpangoft2-1.0 <<<"$libs" || ! grep -q libharfbuzz-subset <<<"$lib
 fi
 scripts/bootstrap.sh
 mkdir -p var
+# A demo database from before the apps were re-layered (reports → casework + printing) cannot be
+# migrated: the tables belong to other apps now. Say so instead of failing in the middle.
+if [ -f var/db.sqlite3 ] && .venv/bin/python - var/db.sqlite3 <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+try:
+    old = db.execute(
+        "SELECT 1 FROM django_migrations WHERE app = 'reports' AND name = '0001_initial'"
+    ).fetchone()
+except sqlite3.DatabaseError:
+    old = None
+sys.exit(0 if old else 1)
+PY
+then
+  echo "Demodatabasen i var/ är från en äldre version av systemet och kan inte uppgraderas." >&2
+  echo "Ta bort den och starta igen (demodatan läggs in på nytt): rm -rf var && make run" >&2
+  exit 1
+fi
 .venv/bin/python manage.py migrate --noinput -v0
 .venv/bin/python manage.py load_demo
 

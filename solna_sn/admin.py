@@ -204,3 +204,16 @@ class AuditEntryAdmin(RoleAdmin):
 
 
 admin.site.unregister(Group)
+
+
+class ReadOnlyAdmin(RoleAdmin):
+    """An overview for administrators of what changes only through the app's own pages."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

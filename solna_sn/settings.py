@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "solna_sn.apps.SolnaSnConfig",
+    "printing",
     "casework",
     "controls",
     "metrics",

@@ -4,12 +4,11 @@ and the rendered PDFs (status polled with htmx, download, retry)."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casework import documents, services
@@ -18,11 +17,10 @@ from casework.models import (
     AgendaItem,
     Decision,
     Meeting,
-    RenderedDocument,
     RenderKind,
-    RenderStatus,
-    can_read_document,
 )
+from printing.models import RenderedDocument, RenderStatus
+from printing.views import status_response
 from solna_sn import permissions
 from solna_sn.views import current_committee, permission_required
 
@@ -89,7 +87,9 @@ def _meeting_page(request, meeting, *, status=200, **extra):
             if decision
             else {"text": item.memo.decision_proposal if item.memo else ""},
         )
-    renders = {r.kind: r for r in meeting.renders.order_by("requested_at")}
+    renders = {
+        r.kind: r for r in RenderedDocument.objects.for_subject(meeting).order_by("requested_at")
+    }
     today = timezone.localdate()
     context = {
         "meeting": meeting,
@@ -192,81 +192,7 @@ def meeting_render(request, pk, variant):
         raise Http404
     kind = RenderKind.BUNDLE_INTERNAL if variant == "intern" else RenderKind.BUNDLE_PUBLIC
     document = services.render_request(kind=kind, meeting=meeting)
-    return _render_response(request, document, reverse("casework:meeting_detail", args=[pk]))
-
-
-@require_POST
-@permission_required(permissions.can_view_drafts)
-def memo_render(request, pk):
-    from casework.views.memos import _memo
-
-    memo = _memo(pk)
-    document = services.render_request(kind=RenderKind.MEMO, memo=memo)
-    return _render_response(request, document, reverse("casework:memo_detail", args=[pk]))
-
-
-def _render_response(request, document, back_url):
-    if request.htmx:
-        return render(request, "printing/_render_status.html", {"document": document})
-    if document.status == RenderStatus.DONE:
-        messages.info(request, "PDF:en finns redan för det här innehållet.")
-    else:
-        messages.info(request, "PDF:en framställs av bakgrundsarbetaren.")
-    return redirect(back_url)
-
-
-def _document(request, token) -> RenderedDocument:
-    """The document a PDF URL names by its token, if the user may read it
-    (`RenderedDocument.objects.readable_by`)."""
-    document = get_object_or_404(RenderedDocument, token=token)
-    if not can_read_document(request.user, document):
-        raise PermissionDenied
-    return document
-
-
-@require_GET
-@permission_required(permissions.can_read_committee_papers)
-def render_status(request, token):
-    return render(request, "printing/_render_status.html", {"document": _document(request, token)})
-
-
-@require_GET
-@permission_required(permissions.can_read_committee_papers)
-def render_file(request, token):
-    document = _document(request, token)
-    if document.status != RenderStatus.DONE:
-        raise Http404("PDF:en är inte klar.")
-    response = FileResponse(
-        document.file.open("rb"),
-        content_type="application/pdf",
-        as_attachment=request.GET.get("ladda-ner") == "1",
-        filename=document.filename,
-    )
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
-
-
-@require_POST
-@permission_required(permissions.can_view_internal_papers)
-def render_retry(request, token):
-    document = _document(request, token)
-    try:
-        document = services.render_retry(document=document, by=request.user)
-    except services.StateError as error:
-        if not request.htmx:
-            messages.error(request, str(error))
-    if request.htmx:
-        return render(request, "printing/_render_status.html", {"document": document})
-    return redirect(_local_url(request, request.POST.get("next", "")))
-
-
-def _local_url(request, target: str) -> str:
-    """`target` if it stays on this site, otherwise the reading room."""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("casework:reading_room")
+    return status_response(request, document, reverse("casework:meeting_detail", args=[pk]))
 
 
 @require_GET
@@ -275,40 +201,42 @@ def reading_room(request):
     """Nämnd members: meetings sent to the nämnd, with the PDFs rendered from the sent papers
     that the user may read (staff see the internal variant too)."""
     internal = permissions.can_view_internal_papers(request.user)
-    sent_papers = RenderedDocument.objects.readable_by(request.user).filter(
-        status=RenderStatus.DONE, sent_version=True
-    )
-    meetings = (
+    meetings = list(
         Meeting.objects.filter(sent_at__isnull=False)
         .select_related("committee")
         .prefetch_related(
-            Prefetch(
-                "items",
-                queryset=AgendaItem.objects.select_related("memo", "case").prefetch_related(
-                    Prefetch("memo__renders", queryset=sent_papers.filter(kind=RenderKind.MEMO))
-                ),
-            ),
-            Prefetch("renders", queryset=sent_papers.order_by("-finished_at")),
+            Prefetch("items", queryset=AgendaItem.objects.select_related("memo", "case"))
         )
     )
+    sent_papers = RenderedDocument.objects.readable_by(request.user).filter(
+        status=RenderStatus.DONE, sent_version=True
+    )
+    memo_ids = {item.memo_id for m in meetings for item in m.items.all() if item.memo_id}
+    memo_pdfs: dict[int, RenderedDocument] = {}
+    for document in (
+        sent_papers.for_subjects("casework.memo", memo_ids)
+        .filter(kind=RenderKind.MEMO)
+        .order_by("finished_at")
+    ):
+        memo_pdfs[document.subject_id] = document  # the latest wins
+    bundles: dict[int, dict[str, RenderedDocument]] = {}
+    for document in sent_papers.for_subjects("casework.meeting", [m.pk for m in meetings]).order_by(
+        "-finished_at"
+    ):
+        bundles.setdefault(document.subject_id, {}).setdefault(document.kind, document)
     today = timezone.localdate()
     rows = []
     for meeting in meetings:
-        bundles = {}
-        for document in meeting.renders.all():
-            bundles.setdefault(document.kind, document)
-        items = []
-        for item in meeting.items.all():
-            memo_pdf = None
-            if item.memo and not item.confidential:
-                done = [r for r in item.memo.renders.all() if r.kind == RenderKind.MEMO]
-                memo_pdf = max(done, key=lambda r: r.finished_at) if done else None
-            items.append((item, memo_pdf))
+        papers = bundles.get(meeting.pk, {})
+        items = [
+            (item, memo_pdfs.get(item.memo_id) if item.memo and not item.confidential else None)
+            for item in meeting.items.all()
+        ]
         rows.append(
             {
                 "meeting": meeting,
-                "public": bundles.get(RenderKind.BUNDLE_PUBLIC),
-                "internal": bundles.get(RenderKind.BUNDLE_INTERNAL) if internal else None,
+                "public": papers.get(RenderKind.BUNDLE_PUBLIC),
+                "internal": papers.get(RenderKind.BUNDLE_INTERNAL) if internal else None,
                 "items": items,
             }
         )

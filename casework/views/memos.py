@@ -30,6 +30,8 @@ from casework.models import (
     MemoState,
     RenderKind,
 )
+from printing.models import RenderedDocument
+from printing.views import status_response
 from solna_sn import permissions
 from solna_sn.models import Unit
 from solna_sn.views import current_committee, permission_required
@@ -136,7 +138,9 @@ def _memo_page(request, memo, *, form=None, status=200, **extra):
     editable = memo.state == MemoState.DRAFT and permissions.can_write_memo(request.user, memo.unit)
     if form is None:
         form = MemoForm(initial=MemoForm.initial_for(memo), memo=memo)
-    renders = {r.kind: r for r in memo.renders.order_by("requested_at")}  # the latest wins
+    renders = {  # the latest wins
+        r.kind: r for r in RenderedDocument.objects.for_subject(memo).order_by("requested_at")
+    }
     context = {
         "memo": memo,
         "form": form,
@@ -442,3 +446,11 @@ def section_remove(request, pk, sid):
 
     _memo_action(request, pk, step)
     return redirect(reverse("casework:memo_detail", args=[pk]) + "#avsnitt")
+
+
+@require_POST
+@permission_required(permissions.can_view_drafts)
+def memo_render(request, pk):
+    memo = _memo(pk)
+    document = services.render_request(kind=RenderKind.MEMO, memo=memo)
+    return status_response(request, document, reverse("casework:memo_detail", args=[pk]))

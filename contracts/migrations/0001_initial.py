@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('casework', '0002_report_documents'),
+        ('casework', '0001_initial'),
         ('solna_sn', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

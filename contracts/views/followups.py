@@ -10,8 +10,6 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from casework import services as report_services
-from casework.models import RenderStatus
 from contracts import exporters, reporting, services
 from contracts.forms import (
     ActivityForm,
@@ -28,6 +26,8 @@ from contracts.models import (
     FollowUpStatus,
 )
 from contracts.views.common import error_messages, xlsx_response
+from printing import services as printing
+from printing.views import status_response
 from solna_sn import permissions
 from solna_sn.views import permission_required
 
@@ -40,10 +40,6 @@ def _url(followup, anchor: str = "") -> str:
     return reverse("contracts:followup_detail", args=[followup.pk]) + (
         f"#{anchor}" if anchor else ""
     )
-
-
-def subject(followup) -> str:
-    return f"contracts.followup:{followup.pk}"
 
 
 def _page(request, followup, *, status=200, **forms):
@@ -61,7 +57,7 @@ def _page(request, followup, *, status=200, **forms):
         "areas": reporting.areas(followup),
         "counts": reporting.rating_counts(followup),
         "checklist": reporting.checklist(followup),
-        "render": report_services.latest_report(subject(followup)),
+        "render": printing.latest(followup),
         "start_form": forms.get("start_form") or StartForm(),
         "form": forms.get("form") or FollowUpForm(followup=followup),
         "activity_form": forms.get("activity_form") or ActivityForm(),
@@ -263,13 +259,7 @@ def followup_preview(request, pk):
 @permission_required(permissions.can_view_contracts)
 def followup_pdf(request, pk):
     followup = _followup(pk)
-    document = report_services.render_request_report(
-        subject=subject(followup), title=document_title(followup), html=followup_html(followup)
+    document = printing.request_report(
+        subject=followup, title=document_title(followup), html=followup_html(followup)
     )
-    if request.htmx:
-        return render(request, "printing/_render_status.html", {"document": document})
-    if document.status == RenderStatus.DONE:
-        messages.info(request, "PDF:en finns redan för det här innehållet.")
-    else:
-        messages.info(request, "PDF:en framställs av bakgrundsarbetaren.")
-    return redirect(_url(followup, "pdf"))
+    return status_response(request, document, _url(followup, "pdf"))

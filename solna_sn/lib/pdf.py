@@ -12,14 +12,15 @@ MediaBox is refused, since it cannot be scaled onto a placeholder page.
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import re
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import weasyprint
 from pypdf import PdfReader, PdfWriter, Transformation
 from pypdf.errors import PdfReadError, PyPdfError
 from pypdf.generic import (
@@ -30,10 +31,11 @@ from pypdf.generic import (
     NameObject,
     RectangleObject,
 )
-from weasyprint.urls import URLFetcher
 
 PDF_VARIANT = "pdf/ua-1"
-RENDERER_VERSION = f"weasyprint-{weasyprint.__version__}/{PDF_VARIANT}/1"
+# Part of every content hash: a new WeasyPrint or a change of the post-processing (the last
+# number; 2 = tagging repaired by solna_sn.lib.pdfua) renders stored documents again.
+RENDERER_VERSION = f"weasyprint-{version('weasyprint')}/{PDF_VARIANT}/2"
 A4_POINTS = (595.276, 841.89)
 # Most pages an uploaded attachment may have (the setting ATTACHMENT_MAX_PAGES overrides it).
 MAX_PAGES = 200
@@ -48,19 +50,33 @@ class PdfInfo:
     pages: int
 
 
-class LocalFilesFetcher(URLFetcher):
-    """Serve file: URLs under `roots` and data: URLs; refuse everything else."""
+@functools.cache
+def _weasyprint():
+    """WeasyPrint, imported on first use: it loads Pango and its fonts, which only the worker
+    (and the demo loader) need, not every web process at start-up."""
+    import weasyprint
+    from weasyprint.urls import URLFetcher
 
-    def __init__(self, roots: list[Path]):
-        super().__init__(allowed_protocols={"file", "data"}, fail_on_errors=False)
-        self._roots = [Path(root).resolve() for root in roots]
+    class LocalFilesFetcher(URLFetcher):
+        """Serve file: URLs under `roots` and data: URLs; refuse everything else."""
 
-    def fetch(self, url, headers=None):
-        if url.startswith("file:"):
-            path = Path(unquote(urlsplit(url).path)).resolve()
-            if not any(path.is_relative_to(root) for root in self._roots):
-                raise ValueError(f"Lokal fil utanför tillåtna kataloger: {url}")
-        return super().fetch(url, headers)
+        def __init__(self, roots: list[Path]):
+            super().__init__(allowed_protocols={"file", "data"}, fail_on_errors=False)
+            self._roots = [Path(root).resolve() for root in roots]
+
+        def fetch(self, url, headers=None):
+            if url.startswith("file:"):
+                path = Path(unquote(urlsplit(url).path)).resolve()
+                if not any(path.is_relative_to(root) for root in self._roots):
+                    raise ValueError(f"Lokal fil utanför tillåtna kataloger: {url}")
+            return super().fetch(url, headers)
+
+    return weasyprint, LocalFilesFetcher
+
+
+def local_files_fetcher(roots: list[Path]):
+    """A WeasyPrint URL fetcher that reads only files below `roots` and data: URLs."""
+    return _weasyprint()[1](roots)
 
 
 @dataclass(frozen=True)
@@ -75,10 +91,11 @@ def render_html(html: str, *, base_dir: Path, allowed_roots: list[Path] = ()) ->
 
     Relative URLs resolve against `base_dir`; only files below it and `allowed_roots` are read.
     """
+    weasyprint, fetcher = _weasyprint()
     document = weasyprint.HTML(
         string=html,
         base_url=base_dir.resolve().as_uri() + "/",
-        url_fetcher=LocalFilesFetcher([base_dir, *allowed_roots]),
+        url_fetcher=fetcher([base_dir, *allowed_roots]),
     ).render(pdf_variant=PDF_VARIANT)
     anchors: dict[str, int] = {}
     for number, page in enumerate(document.pages, start=1):

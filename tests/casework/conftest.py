@@ -5,8 +5,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfWriter
 
-from casework import documents, services
+from casework import services
 from casework.models import MemoState
+from printing import services as printing_services
 from solna_sn.lib import pdf as pdflib
 from solna_sn.models import Committee, Role
 from tests.factories import UserFactory
@@ -95,7 +96,7 @@ def pdf_bytes(text: str = "Bilagans text", pages: int = 1) -> bytes:
     )
     head = '<!DOCTYPE html><html lang="sv"><head><title>Bilaga</title></head>'
     html = f"{head}<body>{body}</body></html>"
-    return pdflib.render_html(html, base_dir=documents.static_dir()).pdf
+    return pdflib.render_html(html, base_dir=printing_services.static_dir()).pdf
 
 
 def blank_pdf(pages: int = 1, encrypt: bool = False) -> bytes:

@@ -3,7 +3,8 @@
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
-from casework.models import AgendaItem, Decision, Meeting, MemoState, RenderedDocument, RenderKind
+from casework.models import AgendaItem, Decision, Meeting, MemoState, RenderKind
+from printing.models import RenderedDocument
 from solna_sn.lib import pdf as pdflib
 
 
@@ -20,7 +21,7 @@ def test_demo_reading_room(db, capsys):
     assert [s.name for s in barnahus.signatories.all()] == ["Mikael Olofsson", "Emma Ling"]
     assert barnahus.attachments.get().page_count == 2
 
-    public = RenderedDocument.objects.get(kind=RenderKind.BUNDLE_PUBLIC, meeting=meeting)
+    public = RenderedDocument.objects.for_subject(meeting).get(kind=RenderKind.BUNDLE_PUBLIC)
     with default_storage.open(public.file.name, "rb") as handle:
         text = pdflib.text_of(handle.read())
     assert "Ärendelista" in text and "SN/2024:70" in text
@@ -31,5 +32,6 @@ def test_demo_reading_room(db, capsys):
     call_command("load_demo")  # again: nothing duplicated
     assert Meeting.objects.filter(date="2024-10-07").count() == 1
     assert (
-        RenderedDocument.objects.filter(kind=RenderKind.BUNDLE_PUBLIC, meeting=meeting).count() == 1
+        RenderedDocument.objects.for_subject(meeting).filter(kind=RenderKind.BUNDLE_PUBLIC).count()
+        == 1
     )

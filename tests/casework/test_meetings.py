@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from casework import documents, services
-from casework.models import AgendaItem, Decision, MemoState, RenderedDocument, RenderKind
+from casework.models import AgendaItem, Decision, MemoState, RenderKind
+from printing.models import RenderedDocument
 from tests.casework.conftest import fill
 
 MEETING_DAY = datetime.date(2024, 10, 7)

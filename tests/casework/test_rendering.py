@@ -12,14 +12,16 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from casework import documents, services
-from casework.models import RenderedDocument, RenderKind, RenderStatus
+from casework.models import RenderKind
+from printing import services as printing_services
+from printing.models import RenderedDocument, RenderStatus
 from solna_sn.lib import pdf as pdflib
 from tests.casework.conftest import fill, pdf_bytes, upload
 
 
 def render_now(**kwargs):
     document = services.render_request(**kwargs)
-    services.render_run(document.pk)
+    printing_services.run(document.pk)
     document.refresh_from_db()
     return document
 
@@ -91,14 +93,14 @@ def test_a_worker_that_died_mid_job_can_run_it_again(memo):
     document = services.render_request(kind=RenderKind.MEMO, memo=memo)
     # The first worker claimed the job and wrote half a file before it died.
     RenderedDocument.objects.filter(pk=document.pk).update(
-        status=RenderStatus.RUNNING, started_at=timezone.now() - services.STALE_AFTER * 2
+        status=RenderStatus.RUNNING, started_at=timezone.now() - printing_services.STALE_AFTER * 2
     )
-    name = services.documents_storage_name(document)
+    name = printing_services.storage_name(document)
     default_storage.save(name, ContentFile(b"%PDF-1.7 halv"))
     document.refresh_from_db()
     assert document.file.name == ""  # nothing points at the half-written file
-    assert services.render_is_stuck(document)
-    services.render_run(document.pk)  # the broker redelivers the message
+    assert printing_services.is_stuck(document)
+    printing_services.run(document.pk)  # the broker redelivers the message
     document.refresh_from_db()
     assert document.status == RenderStatus.DONE and document.attempts == 1
     assert PdfReader(io.BytesIO(stored_pdf(document))).pages
@@ -107,7 +109,7 @@ def test_a_worker_that_died_mid_job_can_run_it_again(memo):
 def test_a_done_job_is_not_rendered_again_on_redelivery(memo):
     document = render_now(kind=RenderKind.MEMO, memo=memo)
     finished = document.finished_at
-    services.render_run(document.pk)
+    printing_services.run(document.pk)
     document.refresh_from_db()
     assert document.finished_at == finished and document.attempts == 1
 
@@ -148,8 +150,8 @@ def test_a_broken_attachment_fails_the_bundle_with_a_message_and_can_be_retried(
     assert (
         services.render_request(kind=RenderKind.BUNDLE_INTERNAL, meeting=meeting).pk == document.pk
     )
-    services.render_retry(document=document, by=granskare)
-    services.render_run(document.pk)
+    printing_services.retry(document=document, by=granskare)
+    printing_services.run(document.pk)
     document.refresh_from_db()
     assert document.status == RenderStatus.DONE, document.error
     text = pdflib.text_of(stored_pdf(document))
@@ -160,7 +162,7 @@ def test_a_broken_attachment_fails_the_bundle_with_a_message_and_can_be_retried(
 def test_retry_only_after_failure(memo, handlaggare):
     document = render_now(kind=RenderKind.MEMO, memo=memo)
     with pytest.raises(services.StateError):
-        services.render_retry(document=document, by=handlaggare)
+        printing_services.retry(document=document, by=handlaggare)
 
 
 class _Counter(http.server.BaseHTTPRequestHandler):
@@ -188,7 +190,7 @@ def test_remote_urls_in_content_are_never_fetched():
             f'<body><p>Text</p><img src="{url}/bild.png" alt="Bild">'
             '<img src="file:///etc/passwd" alt="Lokal fil utanför"></body></html>'
         )
-        rendered = pdflib.render_html(html, base_dir=documents.static_dir())
+        rendered = pdflib.render_html(html, base_dir=printing_services.static_dir())
     finally:
         server.shutdown()
     assert _Counter.hits == 0
@@ -212,7 +214,7 @@ def test_a_long_agenda_repeats_its_table_header_on_every_page(committee, granska
             meeting=meeting, title=f"Punkt nummer {n} med en lagom lång rubrik", by=granskare
         )
     html, _ = documents.bundle_html(meeting, internal=False)
-    rendered = pdflib.render_html(html, base_dir=documents.static_dir())
+    rendered = pdflib.render_html(html, base_dir=printing_services.static_dir())
     pages = [page.extract_text() for page in PdfReader(io.BytesIO(rendered.pdf)).pages]
     assert len(pages) >= 2
     for number, text in enumerate(pages, start=1):
@@ -234,19 +236,19 @@ def test_other_documents_go_through_the_same_pipeline(db, django_capture_on_comm
     engine = Engine.get_default()
     rendered = engine.from_string(html).render(Context({"document_title": "Testrapport"}))
     with django_capture_on_commit_callbacks() as callbacks:
-        document = services.render_request_report(
-            subject="tests.report:1", title="Testrapport", html=rendered
+        document = printing_services.request_report(
+            subject=("tests.report", 1), title="Testrapport", html=rendered
         )
     assert len(callbacks) == 1  # queued for the worker
-    assert document.kind == RenderKind.REPORT
-    again = services.render_request_report(
-        subject="tests.report:1", title="Testrapport", html=rendered
+    assert document.kind == printing_services.REPORT
+    again = printing_services.request_report(
+        subject=("tests.report", 1), title="Testrapport", html=rendered
     )
     assert again.pk == document.pk  # same content, same PDF
-    services.render_run(document.pk)
+    printing_services.run(document.pk)
     document.refresh_from_db()
     assert document.status == RenderStatus.DONE, document.error
     text = pdflib.text_of(stored_pdf(document))
     assert "Testrapport" in text and "1 023 kr" in text and "sida 1 (1)" in text
-    assert services.latest_report("tests.report:1") == document
-    assert services.latest_report("tests.report:2") is None
+    assert printing_services.latest(("tests.report", 1)) == document
+    assert printing_services.latest(("tests.report", 2)) is None

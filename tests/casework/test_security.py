@@ -11,15 +11,9 @@ from django.urls import reverse
 
 from casework import services
 from casework.forms import AttachmentLinkForm
-from casework.models import (
-    CONFIDENTIAL_TEXT,
-    Decision,
-    Meeting,
-    Memo,
-    RenderedDocument,
-    RenderKind,
-    RenderStatus,
-)
+from casework.models import CONFIDENTIAL_TEXT, Decision, Meeting, Memo, RenderKind
+from printing import services as printing_services
+from printing.models import RenderedDocument, RenderStatus
 from solna_sn.lib import pdf as pdflib
 from solna_sn.models import Role, User
 from tests.casework.conftest import fill, pdf_bytes, upload
@@ -30,12 +24,12 @@ SENT_TEXT = "Den skickade sammanfattningen."
 
 
 def pdf_url(name: str, document) -> str:
-    return reverse(f"casework:{name}", args=[document.token])
+    return reverse(f"printing:{name}", args=[document.token])
 
 
 def render_now(**kwargs):
     document = services.render_request(**kwargs)
-    services.render_run(document.pk)
+    printing_services.run(document.pk)
     document.refresh_from_db()
     assert document.status == RenderStatus.DONE, document.error
     return document
@@ -43,7 +37,7 @@ def render_now(**kwargs):
 
 def render_queued():
     for document in RenderedDocument.objects.filter(status=RenderStatus.QUEUED):
-        services.render_run(document.pk)
+        printing_services.run(document.pk)
 
 
 def stored_text(document) -> str:
@@ -96,8 +90,12 @@ def test_pdfs_rendered_from_a_draft_stay_closed_to_the_nämnd_after_sending(
     for document in (draft_memo_pdf, draft_bundle):
         assert client.get(pdf_url("render_file", document)).status_code == 403
         assert client.get(pdf_url("render_status", document)).status_code == 403
-    sent_memo_pdf = memo.renders.exclude(pk=draft_memo_pdf.pk).get()
-    sent_bundle = meeting.renders.filter(kind=RenderKind.BUNDLE_PUBLIC).exclude(pk=draft_bundle.pk)
+    sent_memo_pdf = RenderedDocument.objects.for_subject(memo).exclude(pk=draft_memo_pdf.pk).get()
+    sent_bundle = (
+        RenderedDocument.objects.for_subject(meeting)
+        .filter(kind=RenderKind.BUNDLE_PUBLIC)
+        .exclude(pk=draft_bundle.pk)
+    )
     sent_bundle = sent_bundle.get()
     for document in (sent_memo_pdf, sent_bundle):
         response = client.get(pdf_url("render_file", document))
@@ -118,7 +116,7 @@ def test_a_render_of_the_approved_memo_is_not_the_sent_render_though_the_html_is
     with django_capture_on_commit_callbacks(execute=True):
         sent = services.memo_send(memo=approved_memo, by=chief)
     render_queued()
-    after_sending = sent.renders.exclude(pk=before_sending.pk).get()
+    after_sending = RenderedDocument.objects.for_subject(sent).exclude(pk=before_sending.pk).get()
     assert after_sending.html == before_sending.html
     client.force_login(member)
     assert client.get(pdf_url("render_file", before_sending)).status_code == 403
@@ -135,7 +133,7 @@ def test_pdf_urls_carry_a_random_token_not_the_row_id(client, granskare, memo):
     document = render_now(kind=RenderKind.MEMO, memo=memo)
     other = render_now(kind=RenderKind.MEMO, memo=fill(memo, memo.created_by, summary="Ny."))
     assert len(document.token) >= 32 and document.token != other.token
-    url = reverse("casework:render_file", args=[document.token])
+    url = reverse("printing:render_file", args=[document.token])
     assert url == f"/pdf/{document.token}/fil/" and str(document.pk) not in url.split("/")
     client.force_login(granskare)
     assert client.get(f"/pdf/{document.pk}/fil/").status_code == 404
@@ -240,22 +238,28 @@ def test_the_public_bundle_withholds_an_enclosed_secret_memo_and_its_file(
         services.meeting_send(meeting=meeting, by=chief)
     render_queued()
 
-    public = meeting.renders.get(kind=RenderKind.BUNDLE_PUBLIC)
+    public = RenderedDocument.objects.for_subject(meeting).get(kind=RenderKind.BUNDLE_PUBLIC)
     text = stored_text(public)
     assert "Barnahus" in text  # the public memo is there …
     for secret in ("familjen Svensson", "Individärende Svensson", "Utredningen om Svensson"):
         assert secret not in text, secret  # … its secret enclosures are not
     assert text.count(CONFIDENTIAL_TEXT) >= 3  # the secret item and both enclosures
-    internal = stored_text(meeting.renders.get(kind=RenderKind.BUNDLE_INTERNAL))
+    internal = stored_text(
+        RenderedDocument.objects.for_subject(meeting).get(kind=RenderKind.BUNDLE_INTERNAL)
+    )
     assert "familjen Svensson" in internal and "Utredningen om Svensson" in internal
     # The memo's own PDF lists its Handlingar without the secret title.
-    memo_pdf = Memo.objects.get(pk=memo.pk).renders.get(kind=RenderKind.MEMO)
+    memo_pdf = RenderedDocument.objects.for_subject(Memo.objects.get(pk=memo.pk)).get(
+        kind=RenderKind.MEMO
+    )
     memo_text = stored_text(memo_pdf)
     assert "Individärende Svensson" not in memo_text
     assert "Handling som omfattas av sekretess" in memo_text
     client.force_login(member)
     assert client.get(pdf_url("render_file", memo_pdf)).status_code == 200
-    secret_pdf = Memo.objects.get(pk=secret_memo.pk).renders.get(kind=RenderKind.MEMO)
+    secret_pdf = RenderedDocument.objects.for_subject(Memo.objects.get(pk=secret_memo.pk)).get(
+        kind=RenderKind.MEMO
+    )
     assert client.get(pdf_url("render_file", secret_pdf)).status_code == 403
 
 
@@ -279,7 +283,9 @@ def test_the_demo_secret_memo_never_reaches_the_next_public_kallelse(
     with django_capture_on_commit_callbacks(execute=True):
         services.meeting_send(meeting=upcoming, by=chief)
     render_queued()
-    text = stored_text(upcoming.renders.get(kind=RenderKind.BUNDLE_PUBLIC))
+    text = stored_text(
+        RenderedDocument.objects.for_subject(upcoming).get(kind=RenderKind.BUNDLE_PUBLIC)
+    )
     assert secret.title not in text and "Ärendet gäller enskilda barn" not in text
 
 
@@ -377,7 +383,7 @@ def failed_document(memo):
 def test_retry_never_redirects_off_site(client, granskare, failed_document, target):
     client.force_login(granskare)
     response = client.post(pdf_url("render_retry", failed_document), {"next": target})
-    assert response.status_code == 302 and response["Location"] == reverse("casework:reading_room")
+    assert response.status_code == 302 and response["Location"] == reverse("start")
     failed_document.refresh_from_db()
     assert failed_document.status == RenderStatus.QUEUED
 

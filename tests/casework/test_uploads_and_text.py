@@ -15,7 +15,9 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, NameObject, NumberObject
 
 from casework import services
-from casework.models import MemoAttachment, MemoSection, MemoState, RenderKind, RenderStatus
+from casework.models import MemoAttachment, MemoSection, MemoState, RenderKind
+from printing import services as printing_services
+from printing.models import RenderStatus
 from tests.casework.conftest import blank_pdf, upload
 from tests.lib.test_pdf_cleaning import active_content, hostile_pdf, web_links
 
@@ -44,7 +46,7 @@ def render_bundle(memo, *, committee, granskare):
     )
     services.agenda_item_add(meeting=meeting, case=memo.case, by=granskare)
     document = services.render_request(kind=RenderKind.BUNDLE_INTERNAL, meeting=meeting)
-    services.render_run(document.pk)
+    printing_services.run(document.pk)
     document.refresh_from_db()
     assert document.status == RenderStatus.DONE, document.error
     return stored(document.file.name)

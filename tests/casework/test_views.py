@@ -6,13 +6,15 @@ import pytest
 from django.urls import reverse
 
 from casework import services
-from casework.models import Case, Memo, RenderKind, RenderStatus
+from casework.models import Case, Memo, RenderKind
+from printing import services as printing_services
+from printing.models import RenderedDocument, RenderStatus
 from tests.casework.conftest import blank_pdf, upload
 
 
 def render_now(**kwargs):
     document = services.render_request(**kwargs)
-    services.render_run(document.pk)
+    printing_services.run(document.pk)
     document.refresh_from_db()
     return document
 
@@ -82,9 +84,9 @@ def test_nämndledamot_sees_no_drafts_or_internal_papers(client, member, memo, s
     draft_pdf = render_now(kind=RenderKind.MEMO, memo=_draft(memo))
     internal = render_now(kind=RenderKind.BUNDLE_INTERNAL, meeting=sent_meeting)
     public = render_now(kind=RenderKind.BUNDLE_PUBLIC, meeting=sent_meeting)
-    assert client.get(reverse("casework:render_file", args=[draft_pdf.token])).status_code == 403
-    assert client.get(reverse("casework:render_file", args=[internal.token])).status_code == 403
-    response = client.get(reverse("casework:render_file", args=[public.token]))
+    assert client.get(reverse("printing:render_file", args=[draft_pdf.token])).status_code == 403
+    assert client.get(reverse("printing:render_file", args=[internal.token])).status_code == 403
+    response = client.get(reverse("printing:render_file", args=[public.token]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
 
@@ -109,8 +111,8 @@ def test_reading_room_lists_only_sent_meetings(client, member, sent_meeting, com
         place="Ännu inte skickad",
         by=granskare,
     )
-    for document in sent_meeting.renders.all():
-        services.render_run(document.pk)
+    for document in RenderedDocument.objects.for_subject(sent_meeting).all():
+        printing_services.run(document.pk)
     client.force_login(member)
     html = client.get(reverse("casework:reading_room")).content.decode()
     assert "2024-10-07" in html and "Ännu inte skickad" not in html
@@ -210,11 +212,11 @@ def test_upload_errors_are_shown_on_the_field(client, handlaggare, memo):
 def test_render_status_polls_until_done(client, granskare, memo):
     client.force_login(granskare)
     response = client.post(reverse("casework:memo_render", args=[memo.pk]), HTTP_HX_REQUEST="true")
-    document = memo.renders.get()
+    document = RenderedDocument.objects.for_subject(memo).get()
     html = response.content.decode()
     assert "Köad" in html and 'hx-trigger="every 1s"' in html
-    services.render_run(document.pk)
-    html = client.get(reverse("casework:render_status", args=[document.token])).content.decode()
+    printing_services.run(document.pk)
+    html = client.get(reverse("printing:render_status", args=[document.token])).content.decode()
     assert document.__class__.objects.get(pk=document.pk).status == RenderStatus.DONE
     assert "Klar" in html and "hx-trigger" not in html and "Öppna PDF" in html
 
@@ -246,8 +248,8 @@ def test_admin_shows_reports_read_only(client, memo):
     from tests.factories import UserFactory
 
     client.force_login(UserFactory(role=Role.ADMINISTRATOR))
-    for name in ("case", "memo", "meeting", "rendereddocument"):
-        assert client.get(f"/admin/casework/{name}/").status_code == 200
+    for name in ("casework/case", "casework/memo", "casework/meeting", "printing/rendereddocument"):
+        assert client.get(f"/admin/{name}/").status_code == 200
     assert client.get("/admin/casework/case/add/").status_code == 403
     html = client.get(f"/admin/casework/memo/{memo.pk}/change/").content.decode()
     assert "Spara" not in html or 'name="_save"' not in html

@@ -18,7 +18,9 @@ from django.db import connection
 from django.urls import reverse
 
 from casework import services
-from casework.models import RenderedDocument, RenderKind, RenderStatus
+from casework.models import RenderKind
+from printing import services as printing_services
+from printing.models import RenderedDocument, RenderStatus
 from solna_sn.celery import app
 from solna_sn.lib import pdf as pdflib
 from solna_sn.models import AuditEntry, WorkerClaim
@@ -97,7 +99,7 @@ def test_worker_renders_the_memo_and_bundles(
         )
     ), list(RenderedDocument.objects.values_list("kind", "status", "error"))
 
-    memo_pdf = RenderedDocument.objects.get(kind=RenderKind.MEMO, memo=approved_memo)
+    memo_pdf = RenderedDocument.objects.for_subject(approved_memo).get(kind=RenderKind.MEMO)
     text = read(memo_pdf)
     assert memo_pdf.page_count == 1
     assert "SN/2024:70" in text and "Socialnämnden godkänner överenskommelse" in text
@@ -213,8 +215,8 @@ def test_a_render_whose_worker_was_killed_is_finished_by_the_next_worker(
     worker_processes.append(first)
     first.wait_ready()
 
-    document = services.render_request_report(
-        subject="tests.killed:1", title="Lång rapport", html=report_html(400)
+    document = printing_services.request_report(
+        subject=("tests.killed", 1), title="Lång rapport", html=report_html(400)
     )
     assert wait_for(
         lambda: RenderedDocument.objects.get(pk=document.pk).status == RenderStatus.RUNNING,

@@ -7,9 +7,9 @@ import pytest
 from celery.utils.nodenames import gethostname
 from django.utils import timezone
 
-from casework import services
-from casework.models import RenderedDocument, RenderStatus
-from casework.tasks import RENDER_TASK, render_document, render_requeue_abandoned
+from printing import services as printing_services
+from printing.models import RenderedDocument, RenderStatus
+from printing.tasks import RENDER_TASK, render_document, render_requeue_abandoned
 from solna_sn.models import AuditEntry, WorkerClaim
 
 pytestmark = pytest.mark.django_db
@@ -19,8 +19,8 @@ OTHER = "worker@maskin-b"
 
 
 def document(label: str, *, status: str, minutes_ago: int = 1, attempts: int = 0, claim=None):
-    made = services.render_request_report(
-        subject=f"tests.requeue:{label}",
+    made = printing_services.request_report(
+        subject=("tests.requeue", 1),
         title=label,
         html=f"<html><body><p>{label}</p></body></html>",
     )

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from casework.models import Memo, RenderedDocument
+from casework.models import Memo
 from contracts import services
 from contracts.models import (
     CheckResult,
@@ -23,6 +23,8 @@ from contracts.models import (
     Rating,
     Supplier,
 )
+from printing import services as printing_services
+from printing.models import RenderedDocument
 from tests.contracts.test_services import rate_all
 
 D = datetime.date
@@ -489,7 +491,7 @@ def test_follow_up_pdf_goes_through_the_shared_pipeline(
         response = client.post(reverse("contracts:followup_pdf", args=[ordinary.pk]))
     assert response.status_code == 302
     document = RenderedDocument.objects.get()
-    assert document.subject == f"contracts.followup:{ordinary.pk}"
+    assert (document.subject_type, document.subject_id) == ("contracts.followup", ordinary.pk)
     assert 'href="css/print.css"' in document.html
     page = text_of(client.get(reverse("contracts:followup_detail", args=[ordinary.pk])))
     assert "PDF:en väntar på bakgrundsarbetaren" in page
@@ -498,15 +500,14 @@ def test_follow_up_pdf_goes_through_the_shared_pipeline(
 def test_follow_up_pdf_is_rendered_with_the_items(client, handlaggare, ordinary):
     from django.core.files.storage import default_storage
 
-    from casework import services as report_services
-    from casework.models import RenderStatus
+    from printing.models import RenderStatus
     from solna_sn.lib import pdf as pdflib
 
     rate_all(ordinary, handlaggare)
     client.force_login(handlaggare)
     client.post(reverse("contracts:followup_pdf", args=[ordinary.pk]))
     document = RenderedDocument.objects.get()
-    report_services.render_run(document.pk)
+    printing_services.run(document.pk)
     document.refresh_from_db()
     assert document.status == RenderStatus.DONE, document.error
     with default_storage.open(document.file.name, "rb") as handle:

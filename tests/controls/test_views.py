@@ -288,10 +288,10 @@ def test_pdf_of_the_plan_is_queued_through_the_shared_pipeline(
         )
     assert len(callbacks) == 1
     assert "PDF:en väntar på bakgrundsarbetaren" in response.content.decode()
-    from casework.services import latest_report, render_run
+    from printing import services as printing
 
-    document = latest_report(f"controls.plan:{adopted.pk}")
-    render_run(document.pk)
+    document = printing.latest(adopted)
+    printing.run(document.pk)
     document.refresh_from_db()
     from django.core.files.storage import default_storage
 

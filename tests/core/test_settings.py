@@ -78,7 +78,7 @@ def test_production_settings_are_secure():
 
 def test_production_worker_gives_back_the_jobs_of_a_dead_worker():
     code = (
-        "from solna_sn.celery import app; from casework.tasks import render_document as t; "
+        "from solna_sn.celery import app; from printing.tasks import render_document as t; "
         "c = app.conf; "
         "print(c.task_acks_late, c.task_reject_on_worker_lost, c.worker_prefetch_multiplier, "
         "c.broker_transport_options['visibility_timeout'], t.time_limit, t.soft_time_limit)"

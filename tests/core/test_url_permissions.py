@@ -50,18 +50,12 @@ from pypdf import PdfWriter
 
 from casework import services as report_services
 from casework.forms import MemoForm
-from casework.models import (
-    AgendaItem,
-    Decision,
-    Meeting,
-    Memo,
-    MemoState,
-    RenderedDocument,
-    RenderKind,
-)
+from casework.models import AgendaItem, Decision, Meeting, Memo, MemoState, RenderKind
 from contracts.models import ActivityStatus, Contract, Frequency, Procurement
 from contracts.models import FollowUp as ContractFollowUp
 from controls.models import Action, ControlPlan, Occasion, PlanState, Result, Risk
+from printing import services as printing_services
+from printing.models import RenderedDocument
 from solna_sn import demo as solna_demo
 from solna_sn import services as solna_services
 from solna_sn.models import Role, User
@@ -457,9 +451,9 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
         ),
         post_only(STAFF, lambda d: {"pk": d.coming_meeting, "variant": "intern"}, variant="intern"),
     ),
-    "casework:render_status": tuple(rows["status"] for rows in DOCUMENTS.values()),
-    "casework:render_file": tuple(rows["file"] for rows in DOCUMENTS.values()),
-    "casework:render_retry": (
+    "printing:render_status": tuple(rows["status"] for rows in DOCUMENTS.values()),
+    "printing:render_file": tuple(rows["file"] for rows in DOCUMENTS.values()),
+    "printing:render_retry": (
         post_only(STAFF, lambda d: d.document("public-bundle-sent")),
         # The retry form's `next` leads back into the site only (issue item 15).
         post_only(
@@ -538,7 +532,7 @@ class Demo:
     def document(self, key: str) -> dict:
         """The path parameters of /pdf/…/ for a document, by the pattern's own names."""
         doc = self.documents[key]
-        return {param: getattr(doc, param) for param in URLS["casework:render_file"].params}
+        return {param: getattr(doc, param) for param in URLS["printing:render_file"].params}
 
 
 def _upload(client, url_name, field, data: bytes, filename, **fields) -> int:
@@ -549,7 +543,7 @@ def _upload(client, url_name, field, data: bytes, filename, **fields) -> int:
 
 
 def _render(document: RenderedDocument) -> RenderedDocument:
-    report_services.render_run(document.pk)
+    printing_services.run(document.pk)
     document.refresh_from_db()
     assert document.status == "done", document.error
     return document
@@ -579,17 +573,17 @@ def _load() -> Demo:
     secret_item = sent_meeting.items.get(label="13")
 
     documents = {
-        "public-bundle-sent": RenderedDocument.objects.get(
-            kind=RenderKind.BUNDLE_PUBLIC, meeting=sent_meeting
+        "public-bundle-sent": RenderedDocument.objects.for_subject(sent_meeting).get(
+            kind=RenderKind.BUNDLE_PUBLIC
         ),
-        "internal-bundle-sent": RenderedDocument.objects.get(
-            kind=RenderKind.BUNDLE_INTERNAL, meeting=sent_meeting
+        "internal-bundle-sent": RenderedDocument.objects.for_subject(sent_meeting).get(
+            kind=RenderKind.BUNDLE_INTERNAL
         ),
-        "memo-sent-public": RenderedDocument.objects.get(
-            kind=RenderKind.MEMO, memo=public_item.memo
+        "memo-sent-public": RenderedDocument.objects.for_subject(public_item.memo).get(
+            kind=RenderKind.MEMO
         ),
-        "memo-sent-secret": RenderedDocument.objects.get(
-            kind=RenderKind.MEMO, memo=secret_item.memo
+        "memo-sent-secret": RenderedDocument.objects.for_subject(secret_item.memo).get(
+            kind=RenderKind.MEMO
         ),
         "memo-draft": _render(report_services.render_request(kind=RenderKind.MEMO, memo=draft)),
         "public-bundle-unsent": _render(
@@ -607,8 +601,8 @@ def _load() -> Demo:
         reason="Ny risk efter granskningen",
     )
     documents["report"] = _render(
-        report_services.render_request_report(
-            subject=f"controls.plan:{plan_2024.pk}",
+        printing_services.request_report(
+            subject=plan_2024,
             title="Internkontrollplan 2024",
             html="<h1>Internkontrollplan 2024</h1>",
         )

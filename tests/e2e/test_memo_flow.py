@@ -8,7 +8,9 @@ import pytest
 from playwright.sync_api import expect
 
 from casework import services
-from casework.models import Memo, MemoState, RenderedDocument, RenderKind, RenderStatus
+from casework.models import Memo, MemoState, RenderKind
+from printing import services as printing_services
+from printing.models import RenderedDocument, RenderStatus
 from solna_sn.models import Committee, Role
 from tests.e2e.conftest import run_axe, serious
 from tests.factories import UnitFactory, UserFactory
@@ -58,7 +60,7 @@ def login(page, username, next_path):
 def render_queued():
     """Stand in for the worker (the Celery path has its own test with a real worker)."""
     for document in RenderedDocument.objects.filter(status=RenderStatus.QUEUED):
-        services.render_run(document.pk)
+        printing_services.run(document.pk)
 
 
 def test_memo_from_draft_to_the_reading_room(page, people):
@@ -120,12 +122,12 @@ def test_memo_from_draft_to_the_reading_room(page, people):
     assert serious(run_axe(page)) == []
     link = page.get_by_role("link", name="Kallelse och handlingar (PDF")
     expect(link).to_be_visible()
-    public = RenderedDocument.objects.get(kind=RenderKind.BUNDLE_PUBLIC, meeting=meeting)
+    public = RenderedDocument.objects.for_subject(meeting).get(kind=RenderKind.BUNDLE_PUBLIC)
     response = page.request.get(link.get_attribute("href"))
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     assert response.body().startswith(b"%PDF-")
     assert len(response.body()) == public.size
     # The internal variant and the draft pages stay closed to her.
-    internal = RenderedDocument.objects.get(kind=RenderKind.BUNDLE_INTERNAL, meeting=meeting)
+    internal = RenderedDocument.objects.for_subject(meeting).get(kind=RenderKind.BUNDLE_INTERNAL)
     assert page.request.get(f"/pdf/{internal.token}/fil/").status == 403
     assert page.request.get(f"/tjansteskrivelser/{memo.pk}/").status == 403

@@ -31,6 +31,7 @@ from pypdf.generic import (
 
 from casework import documents, services
 from casework.models import Meeting, Memo, MemoState
+from printing import services as printing_services
 from solna_sn.lib import pdf as pdflib
 from solna_sn.lib import pdfua
 from solna_sn.models import Committee, User
@@ -103,12 +104,12 @@ def scanned_pdf(pages: int = 2) -> bytes:
 
 
 def render(html: str) -> bytes:
-    return pdflib.render_html(html, base_dir=documents.static_dir()).pdf
+    return pdflib.render_html(html, base_dir=printing_services.static_dir()).pdf
 
 
 def bundle(meeting: Meeting, *, internal: bool) -> Printed:
     html, inserts = documents.bundle_html(meeting, internal=internal)
-    rendered = pdflib.render_html(html, base_dir=documents.static_dir())
+    rendered = pdflib.render_html(html, base_dir=printing_services.static_dir())
     printed = Printed(html=html, pdf=rendered.pdf)
     for insert in inserts:
         with default_storage.open(insert["name"], "rb") as handle:
