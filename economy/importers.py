@@ -343,8 +343,8 @@ def build_preview(economy_import: EconomyImport, *, user) -> Preview:
                         column_header=header,
                         old=old,
                         new=new,
-                        old_text=queries.exact_text(old),
-                        new_text=queries.exact_text(new),
+                        old_text=queries.exact_text(old, column.decimals),
+                        new_text=queries.exact_text(new, column.decimals),
                         kind=kind,
                         old_revision=stored.revision if stored is not None else 0,
                     )
