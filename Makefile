@@ -15,6 +15,7 @@ lint:
 	scripts/bootstrap.sh test
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports
 
 format:
 	scripts/bootstrap.sh test

@@ -3,6 +3,9 @@ text is written as text (`append_row`): a contract called `=HYPERLINK(…)` stay
 
 from __future__ import annotations
 
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
 from contracts import reporting
 from contracts.models import FollowUp, FollowUpKind
 from solna_sn.lib.xlsx import append_header, append_row, workbook_bytes
@@ -12,7 +15,6 @@ MONEY_FORMAT = "# ##0"
 
 
 def _workbook():
-    from openpyxl import Workbook
 
     workbook = Workbook()
     return workbook, workbook.active
@@ -87,7 +89,6 @@ def register_workbook(rows) -> bytes:
 def followup_workbook(followup: FollowUp) -> bytes:
     """One sheet Uppföljning: the facts, then the items (ordinarie) or checks (förenklad), the
     rating counts, the supplier's checklist and the deficiencies."""
-    from openpyxl.styles import Alignment, Font
 
     bold = Font(bold=True)
     workbook, sheet = _workbook()

@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from controls import rules, services
 from controls.models import ControlMethod, ControlPlan, PlanState, Process, Risk, RiskCategory
@@ -80,8 +83,6 @@ def _month_names(months: list[int]) -> str:
 
 def export_plan_workbook(plan: ControlPlan) -> bytes:
     """The plan as the verksamhetsplan prints it, plus a sheet "Detaljer" with every field."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
 
     wrap = Alignment(wrap_text=True, vertical="top")
     groups = services.grouped_risks(plan)
@@ -358,7 +359,6 @@ def _load_rows(data: bytes) -> tuple[str, list[tuple]]:
 def parse_plan_workbook(data: bytes, *, scale_max: int) -> PlanSheet:
     """Read the plan table from the first sheet of an .xlsx file. Never raises for bad input:
     every problem is in `errors`, and `rows` holds the risks that had none."""
-    from openpyxl.utils import get_column_letter
 
     result = PlanSheet()
     try:

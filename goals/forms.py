@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from goals.models import (
     Activity,
     ActivityStatus,
+    Agenda2030Goal,
     AggregationChoice,
     AssessmentState,
     Assignment,
@@ -138,7 +139,6 @@ class GoalForm(AccessibleForm):
     version = _version()
 
     def __init__(self, *args, plan, goal=None, **kwargs):
-        from goals.models import Agenda2030Goal
 
         super().__init__(*args, **kwargs)
         self.fields["level"].queryset = Level.objects.filter(committee_id=plan.committee_id)

@@ -10,11 +10,15 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
 from metrics import queries
 from metrics.cells import Cell, CellError, CellSpec
 from metrics.models import MetricCategory
 from solna_sn.lib.periods import MONTH_ABBREVIATIONS, Month
-from solna_sn.lib.xlsx import UNCACHED_FORMULA_MESSAGE, XlsxError, load_workbook_checked
+from solna_sn.lib.xlsx import UNCACHED_FORMULA_MESSAGE, XlsxError, append_row, load_workbook_checked
 
 SHEET_TITLE_MAX = 31  # Excel's limit
 HEADER = tuple(MONTH_ABBREVIATIONS)
@@ -26,10 +30,6 @@ def _sheet_title(title: str) -> str:
 
 
 def export_workbook(first_year: int, last_year: int) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    from solna_sn.lib.xlsx import append_row  # metric titles are text, never formulas
 
     metrics = list(queries.metrics_for_years(first_year, last_year))
     table = queries.value_table(metrics, Month(first_year, 1), Month(last_year, 12))
@@ -160,7 +160,6 @@ def parse_workbook(fileobj, catalogue: dict[tuple[str, str], MetricSpec]) -> Par
     The archive and the sheets' sizes are checked before anything is parsed (a zip bomb or a
     100 000-row sheet gets a message, not minutes of work). A formula without a cached value
     is refused at its cell: read as blank it would clear a stored value."""
-    from openpyxl.utils import get_column_letter
 
     result = ParseResult()
     data = fileobj.read() if hasattr(fileobj, "read") else bytes(fileobj)

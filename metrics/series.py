@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from metrics.models import Metric, MetricValue
 from solna_sn import figures
 from solna_sn.lib.periods import Month
 
 
 def monthly_series(code: str, year: int, months: Sequence[int]):
-    from metrics.models import Metric, MetricValue
 
     metric = Metric.objects.filter(code=code).first()
     if metric is None:
@@ -36,7 +36,6 @@ def monthly_series(code: str, year: int, months: Sequence[int]):
 
 
 def series_titles() -> dict[str, str]:
-    from metrics.models import Metric
 
     return {
         code: f"{category}: {title}"

@@ -81,8 +81,9 @@ export SOLNA_VAR_DIR="$work/var"
 unset CELERY_BROKER_URL DJANGO_SECRET_KEY DJANGO_DEBUG
 
 if [ -z "${SKIP_LINT:-}" ]; then
-  echo "==> Lint (ruff)"
+  echo "==> Lint (ruff, import-linter)"
   .venv/bin/ruff check .
+  .venv/bin/lint-imports --no-cache
 fi
 
 echo "==> Tester (pytest)"

@@ -4,6 +4,7 @@ checks every free-text field gets (no control characters, a length limit)."""
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
+from django.db.backends.base.operations import BaseDatabaseOperations
 
 from solna_sn.lib.text import TEXT_MAX_LENGTH, text_problem
 
@@ -21,7 +22,6 @@ def integer_limits(model, name: str) -> dict:
     """`min_value` and `max_value` an integer column holds (PositiveSmallIntegerField 0–32 767,
     PositiveIntegerField 0–2 147 483 647 …), the same on every database: SQLite would store a
     larger number that PostgreSQL refuses."""
-    from django.db.backends.base.operations import BaseDatabaseOperations
 
     internal_type = model._meta.get_field(name).get_internal_type()
     low, high = BaseDatabaseOperations.integer_field_ranges[internal_type]

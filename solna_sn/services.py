@@ -4,8 +4,10 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from solna_sn import audit
+from solna_sn.celery import app as celery_app
 from solna_sn.models import Unit, UnitName, WorkerCheck
 
 
@@ -55,17 +57,20 @@ def unit_rename(
     return unit
 
 
+WORKER_CHECK_TASK = "solna_sn.worker_check_answer"
+
+
 def worker_check_request(*, by) -> WorkerCheck:
     """Ask a background worker to answer through the broker (see tasks.worker_check_answer)."""
-    from solna_sn.tasks import worker_check_answer
-
     check = WorkerCheck.objects.create(requested_by_id=getattr(by, "pk", None))
-    transaction.on_commit(lambda: worker_check_answer.delay(check_id=check.pk))
+    # By name: the task module imports this one.
+    transaction.on_commit(
+        lambda: celery_app.send_task(WORKER_CHECK_TASK, kwargs={"check_id": check.pk})
+    )
     return check
 
 
 def worker_check_answer_record(*, check_id: int, hostname: str) -> None:
-    from django.utils import timezone
 
     WorkerCheck.objects.filter(pk=check_id, answered_at__isnull=True).update(
         answered_at=timezone.now(), worker_hostname=hostname or "okänd"

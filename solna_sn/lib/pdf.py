@@ -54,8 +54,8 @@ class PdfInfo:
 def _weasyprint():
     """WeasyPrint, imported on first use: it loads Pango and its fonts, which only the worker
     (and the demo loader) need, not every web process at start-up."""
-    import weasyprint
-    from weasyprint.urls import URLFetcher
+    import weasyprint  # noqa: PLC0415
+    from weasyprint.urls import URLFetcher  # noqa: PLC0415
 
     class LocalFilesFetcher(URLFetcher):
         """Serve file: URLs under `roots` and data: URLs; refuse everything else."""

@@ -36,6 +36,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import unquote
+from xml.etree import ElementTree
 
 import pikepdf
 import tinyhtml5
@@ -1402,7 +1403,6 @@ def _check_metadata(root, problems: list[str]) -> None:
     if not isinstance(metadata, pikepdf.Stream):
         problems.append("The document has no XMP metadata.")
         return
-    from xml.etree import ElementTree
 
     try:
         tree = ElementTree.fromstring(metadata.read_bytes())

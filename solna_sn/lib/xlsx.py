@@ -12,6 +12,10 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 
+from openpyxl import load_workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
 from solna_sn.lib.text import without_control_characters
 
 # Text starting with one of these is read as a formula by Excel or LibreOffice.
@@ -28,8 +32,6 @@ class XlsxError(ValueError):
 
 def append_header(sheet, titles: list[str], widths: list[int], *, wrap: bool = False) -> None:
     """Append a bold header row and set the column widths (in characters)."""
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
 
     append_row(sheet, titles)
     for cell in sheet[sheet.max_row]:
@@ -126,7 +128,6 @@ def load_workbook_checked(
 
     Raises XlsxError (Swedish) for a file that is not an .xlsx, is too large unpacked, or has a
     sheet with more than `max_rows` rows or `max_columns` columns in use."""
-    from openpyxl import load_workbook
 
     check_archive(data, max_uncompressed=max_uncompressed)
     try:
