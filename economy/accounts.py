@@ -15,6 +15,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from openpyxl.utils import get_column_letter
+
 from solna_sn.lib.numbers import NumberFormatError, parse_number
 from solna_sn.lib.xlsx import UNCACHED_FORMULA_MESSAGE
 
@@ -72,7 +74,6 @@ def normalize_header(text) -> str:
 
 
 def _letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
 
     return get_column_letter(index + 1)
 
