@@ -243,3 +243,36 @@ def can_reopen_economy(user) -> bool:
 def can_define_economy_tables(user) -> bool:
     """Table definitions, row sets, columns and the account mapping: the administratör."""
     return can_administer(user)
+
+
+# --- Rapporter --------------------------------------------------------------------------------
+
+
+def can_view_reports(user) -> bool:
+    """Report drafts, their checks and previews: staff. Nämndledamöter read only the PDF
+    rendered from the sent report (reports/pdf_access.py)."""
+    return is_staff_member(user)
+
+
+def can_manage_reports(user) -> bool:
+    """Create a report, assign its sections, review, approve and send it: förvaltningsledning."""
+    return _role(user) in LEADERSHIP_ROLES
+
+
+def can_write_report_section(user, section) -> bool:
+    """Write a report section: the writer it is assigned to, a staff member of the enhet it is
+    assigned to, or förvaltningsledning. An unassigned section is for förvaltningsledning."""
+    if can_manage_reports(user):
+        return True
+    if not is_staff_member(user) or section is None:
+        return False
+    if section.writer_id is not None:
+        return section.writer_id == user.pk
+    if section.unit_id is not None:
+        return user.units.filter(pk=section.unit_id).exists()
+    return False
+
+
+def can_confirm_report_warnings(user) -> bool:
+    """Send a report although the consistency check has warnings: the förvaltningschef."""
+    return _role(user) == Role.FORVALTNINGSCHEF
