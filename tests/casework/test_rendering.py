@@ -16,7 +16,9 @@ from casework.models import RenderKind
 from printing import services as printing_services
 from printing.models import RenderedDocument, RenderStatus
 from solna_sn.lib import pdf as pdflib
+from solna_sn.lib import pdfua
 from tests.casework.conftest import fill, pdf_bytes, upload
+from tests.pdf_checks import assert_accessible, assert_document_accessible
 
 
 def render_now(**kwargs):
@@ -36,6 +38,7 @@ def test_memo_pdf_has_the_memo_and_pdf_ua_metadata(memo, handlaggare):
     document = render_now(kind=RenderKind.MEMO, memo=memo)
     assert document.status == RenderStatus.DONE, document.error
     data = stored_pdf(document)
+    assert_accessible(data, document.html)
     reader = PdfReader(io.BytesIO(data))
     text = pdflib.text_of(data)
     assert document.page_count == len(reader.pages) == 1
@@ -154,7 +157,7 @@ def test_a_broken_attachment_fails_the_bundle_with_a_message_and_can_be_retried(
     printing_services.run(document.pk)
     document.refresh_from_db()
     assert document.status == RenderStatus.DONE, document.error
-    text = pdflib.text_of(stored_pdf(document))
+    text = pdflib.text_of(assert_document_accessible(document))  # the enclosure spliced in
     assert "Avtalets text sida 1" in text and "Avtalets text sida 2" in text
     assert text.index("Tjänsteskrivelse daterad") < text.index("Avtalets text sida 1")
 
@@ -224,6 +227,7 @@ def test_a_long_agenda_repeats_its_table_header_on_every_page(committee, granska
     for n in range(1, 46):
         title = f"Punkt nummer {n} med en lagom lång rubrik"
         assert sum(title in " ".join(text.split()) for text in pages) == 1, title
+    assert_accessible(pdfua.postprocess(rendered.pdf, html=html), html)  # one Table, one head
 
 
 def test_other_documents_go_through_the_same_pipeline(db, django_capture_on_commit_callbacks):
@@ -248,7 +252,7 @@ def test_other_documents_go_through_the_same_pipeline(db, django_capture_on_comm
     printing_services.run(document.pk)
     document.refresh_from_db()
     assert document.status == RenderStatus.DONE, document.error
-    text = pdflib.text_of(stored_pdf(document))
+    text = pdflib.text_of(assert_document_accessible(document))
     assert "Testrapport" in text and "1 023 kr" in text and "sida 1 (1)" in text
     assert printing_services.latest(("tests.report", 1)) == document
     assert printing_services.latest(("tests.report", 2)) is None

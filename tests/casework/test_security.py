@@ -17,6 +17,7 @@ from printing.models import RenderedDocument, RenderStatus
 from solna_sn.lib import pdf as pdflib
 from solna_sn.models import Role, User
 from tests.casework.conftest import fill, pdf_bytes, upload
+from tests.pdf_checks import assert_document_accessible
 
 MEETING_DAY = datetime.date(2024, 10, 7)
 DRAFT_TEXT = "Utkastets text som aldrig skickades."
@@ -85,6 +86,8 @@ def test_pdfs_rendered_from_a_draft_stay_closed_to_the_nämnd_after_sending(
     with django_capture_on_commit_callbacks(execute=True):
         services.meeting_send(meeting=meeting, by=chief)
     render_queued()
+    for document in RenderedDocument.objects.all():  # drafts and sent: memo, public bundle
+        assert_document_accessible(document)
 
     # The earlier renders print the draft: closed for good, although memo and meeting are sent.
     for document in (draft_memo_pdf, draft_bundle):
@@ -237,6 +240,8 @@ def test_the_public_bundle_withholds_an_enclosed_secret_memo_and_its_file(
     with django_capture_on_commit_callbacks(execute=True):
         services.meeting_send(meeting=meeting, by=chief)
     render_queued()
+    for document in RenderedDocument.objects.all():  # both bundles (enclosure, withheld), memos
+        assert_document_accessible(document)
 
     public = RenderedDocument.objects.for_subject(meeting).get(kind=RenderKind.BUNDLE_PUBLIC)
     text = stored_text(public)
@@ -283,9 +288,9 @@ def test_the_demo_secret_memo_never_reaches_the_next_public_kallelse(
     with django_capture_on_commit_callbacks(execute=True):
         services.meeting_send(meeting=upcoming, by=chief)
     render_queued()
-    text = stored_text(
-        RenderedDocument.objects.for_subject(upcoming).get(kind=RenderKind.BUNDLE_PUBLIC)
-    )
+    bundle = RenderedDocument.objects.for_subject(upcoming).get(kind=RenderKind.BUNDLE_PUBLIC)
+    assert_document_accessible(bundle)
+    text = stored_text(bundle)
     assert secret.title not in text and "Ärendet gäller enskilda barn" not in text
 
 

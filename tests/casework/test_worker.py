@@ -25,6 +25,7 @@ from solna_sn.celery import app
 from solna_sn.lib import pdf as pdflib
 from solna_sn.models import AuditEntry, WorkerClaim
 from tests.casework.conftest import fill
+from tests.pdf_checks import assert_document_accessible
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
@@ -98,6 +99,8 @@ def test_worker_renders_the_memo_and_bundles(
             and not RenderedDocument.objects.exclude(status=RenderStatus.DONE).exists()
         )
     ), list(RenderedDocument.objects.values_list("kind", "status", "error"))
+    for document in RenderedDocument.objects.all():  # both memos and both bundles
+        assert_document_accessible(document)
 
     memo_pdf = RenderedDocument.objects.for_subject(approved_memo).get(kind=RenderKind.MEMO)
     text = read(memo_pdf)

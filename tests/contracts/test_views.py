@@ -498,8 +498,6 @@ def test_follow_up_pdf_goes_through_the_shared_pipeline(
 
 
 def test_follow_up_pdf_is_rendered_with_the_items(client, handlaggare, ordinary):
-    from django.core.files.storage import default_storage
-
     from printing.models import RenderStatus
     from solna_sn.lib import pdf as pdflib
 
@@ -510,8 +508,9 @@ def test_follow_up_pdf_is_rendered_with_the_items(client, handlaggare, ordinary)
     printing_services.run(document.pk)
     document.refresh_from_db()
     assert document.status == RenderStatus.DONE, document.error
-    with default_storage.open(document.file.name, "rb") as handle:
-        text = " ".join(pdflib.text_of(handle.read()).split())
+    from tests.pdf_checks import assert_document_accessible
+
+    text = " ".join(pdflib.text_of(assert_document_accessible(document)).split())
     assert "Ordinarie avtalsuppföljning 2024 av familjerådgivning" in text
     assert "4.1 Den enskilde ges insyn i sin dokumentation" in text
     assert "sida 1 (1)" in text

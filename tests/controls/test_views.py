@@ -293,12 +293,11 @@ def test_pdf_of_the_plan_is_queued_through_the_shared_pipeline(
     document = printing.latest(adopted)
     printing.run(document.pk)
     document.refresh_from_db()
-    from django.core.files.storage import default_storage
 
     from solna_sn.lib import pdf as pdflib
+    from tests.pdf_checks import assert_document_accessible
 
-    with default_storage.open(document.file.name, "rb") as handle:
-        text = " ".join(pdflib.text_of(handle.read()).split())
+    text = " ".join(pdflib.text_of(assert_document_accessible(document)).split())
     assert "Internkontrollplan 2025" in text and "Hur ska kontrollen utföras och när" in text
     assert "Riskmatris" in text
 
