@@ -137,6 +137,8 @@ def register_edit(request, slug: str, year: int, pk: int | None = None):
 def register_delete(request, slug: str, year: int, pk: int):
     register = _register(slug)
     committee = current_committee()
+    if not permissions.can_enter_economy(request.user, committee):
+        raise PermissionDenied
     entry = get_object_or_404(register.model, pk=pk, committee=committee, plan_year=year)
     try:
         services.register_delete(entry=entry, by=request.user)
@@ -153,6 +155,8 @@ def register_copy(request, slug: str, year: int):
     register = _register(slug)
     _check_year(year)
     committee = current_committee()
+    if not permissions.can_enter_economy(request.user, committee):
+        raise PermissionDenied
     try:
         created = services.register_copy_year(
             model=register.model,
@@ -217,6 +221,8 @@ def version_create(request):
 @permission_required(permissions.can_view_economy)
 def version_lock(request, pk: int):
     version = get_object_or_404(BudgetVersion, pk=pk, committee=current_committee())
+    if not permissions.can_reopen_economy(request.user):
+        raise PermissionDenied
     locked = request.POST.get("locked") == "1"
     try:
         services.budget_version_set_locked(version=version, locked=locked, by=request.user)

@@ -161,6 +161,11 @@ def sheet_detail(request, pk: int):
     return render(request, "economy/sheet.html", context)
 
 
+def _may_enter(request, sheet: Sheet) -> None:
+    if not permissions.can_enter_economy(request.user, sheet.committee):
+        raise PermissionDenied
+
+
 def _cell_or_404(sheet: Sheet, row_code: str, column_code: str):
     row = get_object_or_404(TableRow, rowset_id=sheet.definition.rowset_id, code=row_code)
     column = get_object_or_404(TableColumn, definition_id=sheet.definition_id, code=column_code)
@@ -251,6 +256,7 @@ def commentary_save(request, pk: int, row_code: str):
 @permission_required(permissions.can_view_economy)
 def footnotes_save(request, pk: int):
     sheet = _sheet_or_404(pk)
+    _may_enter(request, sheet)
     form = FootnotesForm(request.POST)
     if form.is_valid():
         try:
@@ -274,6 +280,7 @@ def footnotes_save(request, pk: int):
 @permission_required(permissions.can_view_economy)
 def sheet_versions(request, pk: int):
     sheet = _sheet_or_404(pk)
+    _may_enter(request, sheet)
     form = SheetVersionsForm(request.POST, committee=sheet.committee)
     if form.is_valid():
         try:
@@ -293,6 +300,7 @@ def sheet_versions(request, pk: int):
 @permission_required(permissions.can_view_economy)
 def sheet_lock(request, pk: int):
     sheet = _sheet_or_404(pk)
+    _may_enter(request, sheet)
     try:
         services.sheet_lock(sheet=sheet, by=request.user)
     except services.EconomyError as error:
@@ -306,6 +314,8 @@ def sheet_lock(request, pk: int):
 @permission_required(permissions.can_view_economy)
 def sheet_reopen(request, pk: int):
     sheet = _sheet_or_404(pk)
+    if not permissions.can_reopen_economy(request.user):
+        raise PermissionDenied
     form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Ange varför tabellen behöver öppnas igen.")

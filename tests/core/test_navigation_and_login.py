@@ -193,6 +193,7 @@ STAFF_NAV = [
     "Verksamhetsmått",
     "Internkontroll",
     "Avtal",
+    "Ekonomi",
     "Mål",
     "Organisation",
 ]

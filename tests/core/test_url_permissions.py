@@ -54,11 +54,13 @@ from casework.models import AgendaItem, Decision, Meeting, Memo, MemoState, Rend
 from contracts.models import ActivityStatus, Contract, Frequency, Procurement
 from contracts.models import FollowUp as ContractFollowUp
 from controls.models import Action, ControlPlan, Occasion, PlanState, Result, Risk
+from economy.models import AccountMapping, BudgetVersion, PersonnelSheet, Sheet, Tariff
 from printing import services as printing_services
 from printing.models import RenderedDocument
 from solna_sn import demo as solna_demo
 from solna_sn import services as solna_services
 from solna_sn.models import Role, User
+from tests.economy import exports
 
 H = Role.HANDLAGGARE.value
 C = Role.CONTROLLER.value
@@ -371,6 +373,46 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     "contracts:followup_excel": get_only(STAFF, lambda d: {"pk": d.followup}),
     "contracts:followup_preview": get_only(STAFF, lambda d: {"pk": d.followup}),
     "contracts:followup_pdf": post_only(STAFF, lambda d: {"pk": d.followup}),
+    # --- Ekonomi (controllers of the förvaltning and förvaltningsledningen enter figures) ---
+    "economy:index": get_only(STAFF),
+    "economy:sheet_create": Row(get=allow(PLANNERS), post=allow(PLANNERS)),
+    "economy:sheet": get_only(STAFF, lambda d: {"pk": d.economy["sheet"]}),
+    "economy:cell_save": post_only(PLANNERS, lambda d: d.economy["cell"]),
+    "economy:commentary_save": post_only(
+        PLANNERS, lambda d: {"pk": d.economy["sheet"], "row_code": "BOU"}
+    ),
+    "economy:footnotes_save": post_only(PLANNERS, lambda d: {"pk": d.economy["sheet"]}),
+    "economy:sheet_versions": post_only(PLANNERS, lambda d: {"pk": d.economy["sheet"]}),
+    "economy:sheet_lock": post_only(PLANNERS, lambda d: {"pk": d.economy["sheet"]}),
+    "economy:sheet_reopen": post_only(LEADERSHIP, lambda d: {"pk": d.economy["sheet"]}),
+    "economy:definition": get_only(STAFF, lambda d: {"code": "DELAR_RESULTATRAKNING"}),
+    "economy:import": Row(get=allow(PLANNERS), post=allow(PLANNERS)),
+    # The controller's own upload: hidden from the others who may import.
+    "economy:import_preview": Row(
+        get=allow({C}, **{G: NOT_FOUND, F: NOT_FOUND}),
+        post=allow({C}, **{G: NOT_FOUND, F: NOT_FOUND}),
+        kwargs=lambda d: {"pk": d.economy["import"]},
+    ),
+    "economy:personnel_create": Row(get=allow(PLANNERS), post=allow(PLANNERS)),
+    "economy:personnel": Row(
+        get=allow(STAFF), post=allow(PLANNERS), kwargs=lambda d: {"pk": d.economy["personnel"]}
+    ),
+    "economy:versions": get_only(STAFF),
+    "economy:version_create": Row(get=allow(PLANNERS), post=allow(PLANNERS)),
+    "economy:version_lock": post_only(LEADERSHIP, lambda d: {"pk": d.economy["version"]}),
+    "economy:register": get_only(STAFF, lambda d: {"slug": "taxor", "year": 2025}),
+    "economy:register_create": Row(
+        get=allow(PLANNERS), post=allow(PLANNERS), kwargs=lambda d: {"slug": "taxor", "year": 2025}
+    ),
+    "economy:register_edit": Row(
+        get=allow(PLANNERS),
+        post=allow(PLANNERS),
+        kwargs=lambda d: {"slug": "taxor", "year": 2025, "pk": d.economy["tariff"]},
+    ),
+    "economy:register_delete": post_only(
+        PLANNERS, lambda d: {"slug": "taxor", "year": 2025, "pk": d.economy["tariff"]}
+    ),
+    "economy:register_copy": post_only(PLANNERS, lambda d: {"slug": "taxor", "year": 2025}),
     # --- Ärenden och tjänsteskrivelser (the STAB draft SN/2026:1) ------------------------------
     "casework:case_list": Row(get=allow(STAFF), post=allow(STAFF)),
     "casework:case_detail": get_only(STAFF, lambda d: {"pk": d.draft_case}),
@@ -528,6 +570,8 @@ class Demo:
     sent_meeting: int
     sent_item: int
     decision: int
+    # Ekonomi: the Verksamheter sheet per augusti 2024 and the other objects its URLs name.
+    economy: dict = dataclasses.field(default_factory=dict)
 
     def document(self, key: str) -> dict:
         """The path parameters of /pdf/…/ for a document, by the pattern's own names."""
@@ -547,6 +591,29 @@ def _render(document: RenderedDocument) -> RenderedDocument:
     document.refresh_from_db()
     assert document.status == "done", document.error
     return document
+
+
+def _economy(client) -> dict:
+    """The demo's Verksamheter per augusti 2024 and the controller's upload of an export."""
+    sheet = Sheet.objects.get(definition__code="DELAR_VERKSAMHETER", year=2024)
+    upload = _upload(
+        client,
+        "economy:import",
+        "file",
+        exports.workbook(),
+        "export.xlsx",
+        mapping=AccountMapping.objects.get().pk,
+        year=2024,
+        period="augusti",
+    )
+    return {
+        "sheet": sheet.pk,
+        "cell": {"pk": sheet.pk, "row_code": "BOU", "column_code": "UTFALL"},
+        "import": upload,
+        "personnel": PersonnelSheet.objects.get(year=2024).pk,
+        "version": BudgetVersion.objects.get(name="Budget 2025").pk,
+        "tariff": Tariff.objects.filter(plan_year=2025).order_by("pk").first().pk,
+    }
 
 
 def _load() -> Demo:
@@ -621,6 +688,7 @@ def _load() -> Demo:
     )
     worker_check = solna_services.worker_check_request(by=users[A])
 
+    economy = _economy(client)
     followup = ContractFollowUp.objects.filter(activities__isnull=False).distinct().get()
     contract = Contract.objects.filter(unit__code="VUX", extensions__isnull=False).first()
     return Demo(
@@ -669,6 +737,7 @@ def _load() -> Demo:
         sent_meeting=sent_meeting.pk,
         sent_item=public_item.pk,
         decision=Decision.objects.order_by("pk").first().pk,
+        economy=economy,
     )
 
 
