@@ -12,13 +12,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from controls import rules, services
+from django.db.models import Prefetch
+
+from controls import rules
 from controls.models import (
     PERIOD_LAST_MONTH,
     ControlPlan,
     FollowUp,
     FollowUpPeriod,
+    Occasion,
     PlanState,
+    Result,
     ResultState,
 )
 from solna_sn.lib.numbers import format_number, format_percent
@@ -121,6 +125,33 @@ class PlanTable:
     unplaced: tuple[PlanRisk, ...]  # only the index is known
 
 
+# The reads below mirror controls.services (plan_risks, follow_up_rows, risk_matrix): the
+# documents may not import services, even indirectly (import-linter).
+
+
+def _plan_risks(plan: ControlPlan) -> list:
+    return list(
+        plan.risks.select_related("process").order_by("process__sort_order", "process_id", "number")
+    )
+
+
+def _latest_occasions(plan: ControlPlan, last_month: int, *, approved_only: bool) -> dict:
+    """risk id → the occasion with the latest result up to `last_month` (approved only if
+    asked), result, level, figures and actions loaded. Three queries."""
+    results = Result.objects.select_related("level").prefetch_related("figures", "actions")
+    occasions = (
+        Occasion.objects.filter(risk__plan=plan, month__lte=last_month, result__isnull=False)
+        .prefetch_related(Prefetch("result", queryset=results))
+        .order_by("month")
+    )
+    if approved_only:
+        occasions = occasions.filter(result__state=ResultState.APPROVED)
+    latest = {}
+    for occasion in occasions:
+        latest[occasion.risk_id] = occasion  # ordered by month: the last one wins
+    return latest
+
+
 def _plan(committee_id: int, year: int) -> ControlPlan | None:
     plans = ControlPlan.objects.filter(committee_id=committee_id, year=year)
     return plans.filter(state=PlanState.ADOPTED).first() or plans.order_by("-revision").first()
@@ -149,23 +180,21 @@ def follow_up(*, committee_id: int, year: int, period: str) -> FollowUpTable | N
     if plan is None:
         return None
     control_period = REPORT_PERIODS[period]
-    latest = services.follow_up_rows(plan, control_period)
-    approved = {
-        row.risk.pk: row
-        for row in services.follow_up_rows(plan, control_period, approved_only=True)
-    }
+    last_month = PERIOD_LAST_MONTH[control_period]
+    latest = _latest_occasions(plan, last_month, approved_only=False)
+    approved = _latest_occasions(plan, last_month, approved_only=True)
     rows = []
     not_approved = []
-    for row in latest:
-        risk = row.risk
-        printed = approved[risk.pk]
-        result = printed.result
-        if row.result is None:
+    for risk in _plan_risks(plan):
+        newest = latest.get(risk.pk)
+        printed = approved.get(risk.pk)
+        result = printed.result if printed else None
+        if newest is None:
             not_approved.append(f"Risk {risk.number}: inget resultat för perioden.")
-        elif row.result.state != ResultState.APPROVED:
+        elif newest.result.state != ResultState.APPROVED:
             not_approved.append(
                 f"Risk {risk.number}: resultatet är inte godkänt "
-                f"({row.result.get_state_display()})."
+                f"({newest.result.get_state_display()})."
             )
         rows.append(
             FollowUpRow(
@@ -191,7 +220,7 @@ def follow_up(*, committee_id: int, year: int, period: str) -> FollowUpTable | N
                 )
                 if result
                 else (),
-                month=printed.occasion.month if printed.occasion else None,
+                month=printed.month if printed else None,
             )
         )
     record = FollowUp.objects.filter(plan=plan, period=control_period).first()
@@ -226,13 +255,20 @@ def plan_table(*, committee_id: int, year: int) -> PlanTable | None:
     plan = _plan(committee_id, year)
     if plan is None:
         return None
-    risks = list(services.plan_risks(plan))
+    risks = _plan_risks(plan)
     groups: dict[int, tuple[str, list[PlanRisk]]] = {}
     for risk in risks:
         groups.setdefault(risk.process_id, (risk.process.name, []))[1].append(
             _plan_risk(risk, plan.scale_max)
         )
-    matrix_rows, unplaced = services.risk_matrix(plan, risks)
+    placed: dict[tuple[int, int], list[int]] = {}
+    unplaced = []
+    for risk in risks:
+        if risk.likelihood is None:
+            unplaced.append(risk)
+        else:
+            placed.setdefault((risk.likelihood, risk.consequence), []).append(risk.number)
+    top = plan.scale_max
     if plan.adopted_on:
         adopted_text = f"Fastställd {plan.adopted_on:%Y-%m-%d}" + (
             f", {plan.decision_reference}" if plan.decision_reference else ""
@@ -249,16 +285,16 @@ def plan_table(*, committee_id: int, year: int) -> PlanTable | None:
         matrix=tuple(
             tuple(
                 MatrixCell(
-                    c.likelihood,
-                    c.consequence,
-                    c.index,
-                    c.band,
-                    c.band_label,
-                    tuple(r.number for r in c.risks),
+                    likelihood=lik,
+                    consequence=con,
+                    index=lik * con,
+                    band=rules.band(lik * con, top),
+                    band_label=rules.band_label(lik * con, top),
+                    risk_numbers=tuple(placed.get((lik, con), ())),
                 )
-                for c in row
+                for con in range(1, top + 1)
             )
-            for row in matrix_rows
+            for lik in range(top, 0, -1)
         ),
         unplaced=tuple(_plan_risk(r, plan.scale_max) for r in unplaced),
     )
