@@ -10,6 +10,7 @@ section's printed HTML and the figures it shows are frozen on the section (`froz
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from casework.models import Case, Meeting, Memo
 from solna_sn.models import Committee, Unit
@@ -205,6 +206,9 @@ class Report(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("reports:report_detail", args=[self.pk])
+
     @property
     def is_frozen(self) -> bool:
         return self.sent_at is not None
@@ -274,6 +278,9 @@ class ReportSection(models.Model):
 
     def __str__(self):
         return self.title or f"({self.generator})"
+
+    def get_absolute_url(self):
+        return reverse("reports:section_edit", args=[self.pk])
 
     @property
     def is_written(self) -> bool:

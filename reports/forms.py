@@ -1,0 +1,76 @@
+from django import forms
+
+from casework.models import Case, Meeting
+from reports.models import ReportKind
+from solna_sn.forms import AccessibleForm
+from solna_sn.models import Role, Unit, User
+from solna_sn.permissions import STAFF_ROLES
+
+
+class ReportCreateForm(AccessibleForm):
+    kind = forms.ModelChoiceField(
+        label="Rapporttyp", queryset=ReportKind.objects.none(), empty_label=None
+    )
+    year = forms.IntegerField(label="År", min_value=2000, max_value=2100)
+    case = forms.ModelChoiceField(
+        label="Ärende (diarienummer)", queryset=Case.objects.none(), empty_label="Välj ärende"
+    )
+    meeting = forms.ModelChoiceField(
+        label="Sammanträde där rapporten behandlas",
+        queryset=Meeting.objects.none(),
+        required=False,
+        empty_label="Inget ännu",
+    )
+    carry_over = forms.BooleanField(
+        label="Hämta texterna från föregående rapport som utkast", required=False, initial=True
+    )
+
+    def __init__(self, *args, committee=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].queryset = ReportKind.objects.filter(committee=committee)
+        self.fields["case"].queryset = Case.objects.filter(committee=committee)
+        self.fields["case"].label_from_instance = lambda c: f"{c.dnr} {c.title}"
+        self.fields["meeting"].queryset = Meeting.objects.filter(committee=committee)
+        self.fields["meeting"].label_from_instance = lambda m: f"{m.date:%Y-%m-%d}"
+
+
+class SectionForm(AccessibleForm):
+    body = forms.CharField(
+        label="Text",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14, "class": "report-editor-source"}),
+        help_text="Stycken, två nivåer av underrubriker, punkt- och numrerade listor, fetstil, "
+        "kursiv och länkar. Annan formatering tas bort när texten sparas.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+def staff_users():
+    return User.objects.filter(is_active=True, role__in=STAFF_ROLES - {Role.ADMINISTRATOR})
+
+
+class AssignForm(AccessibleForm):
+    writer = forms.ModelChoiceField(
+        label="Skribent", queryset=User.objects.none(), required=False, empty_label="Ingen"
+    )
+    unit = forms.ModelChoiceField(
+        label="Eller enhet", queryset=Unit.objects.none(), required=False, empty_label="Ingen"
+    )
+
+    def __init__(self, *args, committee=None, users=None, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["writer"].queryset = staff_users()
+        self.fields["writer"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["unit"].queryset = Unit.objects.filter(administration__committee=committee)
+
+
+class ReasonForm(AccessibleForm):
+    reason = forms.CharField(label="Kommentar till skribenterna", widget=forms.Textarea)
+
+
+class CorrectionForm(AccessibleForm):
+    text = forms.CharField(
+        label="Rättelse",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Vad som var fel i den skickade rapporten och vad som gäller.",
+    )
