@@ -13,7 +13,7 @@ from reports.generators.common import period_text, render, unavailable
 def follow_up_figures(table: reporting.FollowUpTable) -> list[Figure]:
     figures = [
         Figure(
-            f"controls.{table.year}.{table.period}.risk-{row.risk_number}",
+            f"controls.{table.year}.{table.period}.{row.risk_key}",
             f"Intern kontroll: risk {row.risk_number}, resultat",
             row.level.label,
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import io
 import re
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -20,7 +21,7 @@ from django.test.utils import CaptureQueriesContext
 
 import reports.generators.all  # noqa: F401  (fills the registry)
 from casework.models import Decision
-from controls.models import Result, ResultState
+from controls.models import Occasion, Result, ResultState, Risk
 from metrics import reporting as metrics_reporting
 from metrics.models import Metric, MetricValue, MonthState, MonthStatus
 from reports.generators import economy as economy_generators
@@ -244,9 +245,39 @@ def test_a_result_not_yet_approved_is_left_out_and_warned_about(committee_id):
     )
     Result.objects.filter(pk=result.pk).update(state=ResultState.REVIEW)
     generated = generate("controls.follow_up", august(committee_id))
-    number = result.occasion.risk.number
-    assert any(f"Risk {number}: resultatet är inte godkänt" in w for w in generated.warnings)
-    assert f"controls.2024.augusti.risk-{number}" not in figures_of(generated)
+    risk = result.occasion.risk
+    assert any(f"Risk {risk.number}: resultatet är inte godkänt" in w for w in generated.warnings)
+    assert f"controls.2024.augusti.{risk.key}" not in figures_of(generated)
+
+
+def test_internal_control_query_count_does_not_grow_with_risks(committee_id):
+    period = august(committee_id)
+    with CaptureQueriesContext(connection) as before:
+        generate("controls.follow_up", period)
+    template = Risk.objects.filter(plan__year=2024).select_related("plan").first()
+    result = Result.objects.filter(occasion__risk=template).first()
+    for n in range(3):
+        risk = Risk.objects.create(
+            plan=template.plan,
+            process=template.process,
+            key=uuid.uuid4(),
+            number=100 + n,
+            title=f"Extra risk {n}",
+            risk_index=4,
+            control_activity="Kontroll.",
+            how_when="I april.",
+        )
+        occasion = Occasion.objects.create(risk=risk, month=4)
+        Result.objects.create(
+            occasion=occasion,
+            level=result.level,
+            state=ResultState.APPROVED,
+            recorded_by=result.recorded_by,
+        )
+    with CaptureQueriesContext(connection) as after:
+        generated = generate("controls.follow_up", period)
+    assert "Extra risk 2" in generated.html
+    assert len(after) == len(before)
 
 
 def test_aterrapportering_without_pending_decisions_says_there_are_none(committee_id):
