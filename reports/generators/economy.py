@@ -107,3 +107,23 @@ def personal(period: ReportPeriod) -> Generated:
     warnings = [f"Personaltabellen: {warning}" for warning in table.warnings]
     html = render("economy_personal", {"table": table})
     return Generated(html, personnel_figures(table), warnings)
+
+
+@register("economy.budget", "Driftbudget och investeringsbudget (verksamhetsplan)")
+def budget(period: ReportPeriod) -> Generated:
+    """The VP's budget tables for `period.year` (a verksamhetsplan 2025 has year 2025)."""
+    tables = reporting.tables_for(
+        year=period.year, period="plan", document="verksamhetsplan", committee=period.committee_id
+    )
+    if not tables:
+        return unavailable(f"Budgeten för {period.year} har inga siffror.")
+    figures = [
+        Figure(f"economy.budget.{table.code}.{f.key.split('.', 2)[2]}", f.label, f.text)
+        for table in tables
+        for f in table_figures("budget", table)
+    ]
+    warnings = [w for table in tables for w in table_warnings(table)]
+    html = "\n".join(
+        render("economy_table", {"table": table, "commentary": False}) for table in tables
+    )
+    return Generated(html, figures, warnings)

@@ -168,6 +168,15 @@ def test_personal_prints_the_personnel_table_with_footnotes(committee_id):
     assert_accessible_tables(html)
 
 
+def test_the_verksamhetsplan_budget_prints_the_vp_tables(committee_id):
+    period = ReportPeriod(committee_id, 2025, "helar", "verksamhetsplan", plan=True)
+    generated = generate("economy.budget", period)
+    assert '<th scope="col" class="num">Budget 2025</th>' in generated.html
+    figures = figures_of(generated)
+    assert figures["economy.budget.VP_DRIFTBUDGET_NAMND.NETTO.FORANDRING"] == "4,4"
+    assert_accessible_tables(generated.html)
+
+
 def test_a_period_without_figures_says_so_and_warns(committee_id):
     generated = generate(
         "economy.resultatrakning", ReportPeriod(committee_id, 2023, "april", "budgetuppfoljning")
