@@ -42,10 +42,9 @@ def table_figures(name: str, table: reporting.PrintedTable) -> list[Figure]:
 
 
 def table_warnings(table: reporting.PrintedTable) -> list[str]:
-    warnings = [f"{table.title}: {warning}" for warning in table.warnings]
-    if not table.locked:
-        warnings.append(f"{table.title} {table.period_label} är inte låst av controllern.")
-    return warnings
+    # Only the table checks: whether the controllers have locked the table is not one of the
+    # consistency check's warnings (issue 15), and the sent demo report has unlocked tables.
+    return [f"{table.title}: {warning}" for warning in table.warnings]
 
 
 def _table_section(name: str, period: ReportPeriod, *, commentary: bool) -> Generated:
