@@ -101,7 +101,7 @@ class OutlineSection(models.Model):
                 condition=Q(level__gte=1, level__lte=3), name="outline_level_range"
             ),
             models.CheckConstraint(
-                condition=Q(mode="written") | ~Q(generator=""),
+                condition=~Q(mode="generated") | ~Q(generator=""),
                 name="outline_generated_has_generator",
                 violation_error_message="Ett avsnitt som skapas från data behöver en generator.",
             ),

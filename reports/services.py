@@ -437,6 +437,7 @@ def report_mark_handled(*, report: Report, by) -> Report:
 def report_correction_add(*, report: Report, text: str, by, section=None) -> ReportCorrection:
     """Record a correction made after sending; the sent report itself stays as it was."""
     require(permissions.can_manage_reports(by))
+    report = _lock_report(report)
     if not report.is_frozen:
         raise StateError("Rättelser görs efter att rapporten har skickats. Ändra texten direkt.")
     text = (text or "").strip()
