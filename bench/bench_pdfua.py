@@ -18,8 +18,8 @@ from django.core.files.storage import default_storage
 
 from casework import demo, documents, services
 from casework.models import Case, MemoState
+from controls.documents import plan_print_html
 from controls.models import ControlPlan
-from controls.views import plan_print_html
 from solna_sn.lib import pdf as pdflib
 from solna_sn.lib import pdfua
 from solna_sn.models import Committee, User

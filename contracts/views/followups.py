@@ -5,12 +5,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from contracts import exporters, reporting, services
+from contracts.documents import document_title, followup_html
 from contracts.forms import (
     ActivityForm,
     ActivityStatusForm,
@@ -221,29 +221,6 @@ def followup_excel(request, pk):
     followup = _followup(pk)
     filename = f"avtalsuppfoljning-{followup.plan.year}-{followup.pk}.xlsx"
     return xlsx_response(exporters.followup_workbook(followup), filename)
-
-
-def document_title(followup) -> str:
-    return reporting.memo_title(followup)
-
-
-def followup_html(followup, *, asset_base: str = "", preview_back_url: str = "") -> str:
-    """The printed follow-up: the same template for the PDF and the browser preview."""
-    return render_to_string(
-        "contracts/print/followup.html",
-        {
-            "followup": followup,
-            "contract": followup.contract,
-            "areas": reporting.areas(followup),
-            "counts": reporting.rating_counts(followup),
-            "checklist": reporting.checklist(followup),
-            "ordinary": followup.kind == FollowUpKind.ORDINARY,
-            "document_title": document_title(followup),
-            "document_date": followup.completed_on,
-            "asset_base": asset_base,
-            "preview_back_url": preview_back_url,
-        },
-    )
 
 
 @require_GET

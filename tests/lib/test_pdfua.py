@@ -165,10 +165,10 @@ def scan_meeting(committee: Committee) -> Meeting:
 
 @pytest.fixture(scope="module")
 def printed(django_db_setup, django_db_blocker) -> dict[str, Printed]:
+    from contracts.documents import followup_html
     from contracts.models import FollowUp
-    from contracts.views.followups import followup_html
+    from controls.documents import plan_print_html
     from controls.models import ControlPlan
-    from controls.views import plan_print_html
 
     kinds: dict[str, Printed] = {}
     with django_db_blocker.unblock(), transaction.atomic():

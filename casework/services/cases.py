@@ -1,0 +1,99 @@
+"""Ärenden: register a case and give it its diarienummer."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from casework.models import (
+    Case,
+    DnrCounter,
+)
+from solna_sn import audit, permissions
+from solna_sn.errors import require
+from solna_sn.lib.dnr import DnrError, parse_dnr
+from solna_sn.models import Committee
+
+
+def _lock_counter(committee: Committee, year: int) -> DnrCounter:
+    # Create the row if missing without racing (ON CONFLICT DO NOTHING), then lock it: every
+    # registration for the nämnd and year waits here for the one before it to commit.
+    DnrCounter.objects.bulk_create(
+        [DnrCounter(committee=committee, year=year)], ignore_conflicts=True
+    )
+    return DnrCounter.objects.select_for_update().get(committee=committee, year=year)
+
+
+@transaction.atomic
+def case_register(
+    *,
+    committee: Committee,
+    title: str,
+    by,
+    unit=None,
+    dnr: str = "",
+    today: datetime.date | None = None,
+) -> Case:
+    """Register an ärende. Without `dnr` the next number of the nämnd and year is allocated;
+    with `dnr` (an existing number, e.g. from the old diarium) it is validated and must be
+    free. Numbers are never reused."""
+    require(permissions.can_register_case(by))
+    today = today or timezone.localdate()
+    title = (title or "").strip()
+    errors = {}
+    if not title:
+        errors["title"] = "Ange ärendets rubrik."
+    year = today.year
+    number = None
+    if dnr.strip():
+        try:
+            parsed = parse_dnr(dnr)
+        except DnrError as error:
+            errors["dnr"] = str(error)
+        else:
+            if parsed.prefix != committee.dnr_prefix:
+                errors["dnr"] = (
+                    f"{committee.name} har prefixet {committee.dnr_prefix}, inte {parsed.prefix}."
+                )
+            elif parsed.year > today.year:
+                errors["dnr"] = f"Året {parsed.year} har inte börjat än."
+            year, number = parsed.year, parsed.number
+    if errors:
+        raise ValidationError(errors)
+
+    counter = _lock_counter(committee, year)
+    year_cases = Case.objects.filter(committee=committee, year=year)
+    if number is None:
+        taken = set(
+            year_cases.filter(number__gt=counter.last_number).values_list("number", flat=True)
+        )
+        number = counter.last_number + 1
+        while number in taken:
+            number += 1
+    elif year_cases.filter(number=number).exists():
+        raise ValidationError(
+            {"dnr": f"Diarienumret {committee.dnr_prefix}/{year}:{number} finns redan."}
+        )
+    if number > counter.last_number:
+        counter.last_number = number
+        counter.save(update_fields=["last_number"])
+    case = Case.objects.create(
+        committee=committee,
+        year=year,
+        number=number,
+        title=title,
+        unit=unit,
+        registered_on=today,
+        registered_by=by,
+    )
+    audit.record(
+        "case.registered",
+        by=by,
+        target=case,
+        changes={"dnr": (None, case.dnr), "title": (None, title)},
+        reason="angivet diarienummer" if dnr.strip() else "",
+    )
+    return case
