@@ -1,0 +1,184 @@
+"""Demo reports: the Delårsrapport per augusti 2024, sent to the meeting of 7 October 2024
+and frozen, and an Årsredovisning 2024 in progress with texts carried over, sections assigned
+to the demo users, some klar, and a correction registered on the delårsrapport.
+
+Idempotent. Independent of the order of INSTALLED_APPS: what it needs from other apps (the
+ärende SN/2023:1 and the meeting of casework's demo, the 2024 goal tree of goals' demo) is
+looked up, and a report whose prerequisites are missing is skipped with a message.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from casework import services as casework_services
+from casework.models import Case, Meeting
+from reports import assembly, services
+from reports.models import Report, ReportKind, SectionMode
+from solna_sn.errors import StateError
+from solna_sn.models import Committee, Unit, User
+
+MEETING_DATE = datetime.date(2024, 10, 7)
+
+# Own short summaries of the sources' texts, per canonical section title.
+TEXTS = {
+    "Sammanfattning": (
+        "<ul><li>Nya insatser för barn och unga har kommit i gång, bland annat hembesök och "
+        "ett skolsocialt team.</li><li>En avhopparverksamhet har startat.</li>"
+        "<li>Förvaltningen förbereder sig för den nya socialtjänstlagen.</li></ul>"
+        "<p>Alla fyra nämndmål bedöms gå enligt plan. Nettokostnaderna uppgår till "
+        "{netto} mkr.</p>"
+    ),
+    "Händelser av väsentlig betydelse": (
+        "<p>Fältverksamheten har utökats och ett gemensamt arbete med stadens "
+        "trygghetsstrategi pågår. Nya lagar om barn i skyddat boende och utreseförbud för barn "
+        "har börjat gälla.</p>"
+    ),
+    "Socialnämndens ansvarsområden": (
+        "<p>Socialnämnden ansvarar för individ- och familjeomsorg: barn och unga, vuxna med "
+        "missbruk, ekonomiskt bistånd och arbetsmarknadsinsatser.</p>"
+    ),
+    "Tvärsektoriella frågor": (
+        "<h3>Internationellt</h3><p>Förvaltningen deltar i nätverk för verksamhets- och "
+        "kvalitetsutveckling.</p><h3>Likabehandling</h3><p>Arbetet med tillgänglighet och "
+        "bemötande fortsätter.</p><h3>Miljö och klimat</h3><p>Resor och inköp ses över för "
+        "effektiv resursanvändning.</p>"
+    ),
+    "Driftredovisning": (
+        "<p>Nämndens kostnader är lägre än budget för perioden, främst inom ekonomiskt "
+        "bistånd och placeringar.</p>"
+    ),
+    "Väsentliga personalförhållanden": (
+        "<p>Personalomsättningen har minskat och sjukfrånvaron ligger på samma nivå som i fjol.</p>"
+    ),
+    "Förväntad utveckling": (
+        "<p>Den nya socialtjänstlagen ställer krav på mer förebyggande arbete. Förvaltningen "
+        "planerar för det inom befintlig ram.</p>"
+    ),
+    "Intern kontroll": (
+        "<p>Internkontrollplanen har följts upp per augusti. Resultaten redovisas i tabellen "
+        "nedan.</p>"
+    ),
+    "Verksamhetsmått": (
+        "<p>Verksamhetsmåtten redovisas per månad för innevarande och de två föregående åren.</p>"
+    ),
+    "Återrapportering av vissa nämndbeslut": (
+        "<p>Här redovisas beslut som nämnden har begärt återrapportering av.</p>"
+    ),
+}
+
+
+def _users() -> dict[str, User]:
+    return {u.username: u for u in User.objects.filter(username__in=USERNAMES)}
+
+
+USERNAMES = ("handlaggare", "controller", "granskare", "forvaltningschef")
+
+
+def _netto_reference(report: Report) -> str:
+    """A live reference to the nettokostnader if a generator offers one, else the number."""
+    figures, _ = assembly.live_figures(report, report.sections.all())
+    for key, (label, text) in figures.items():
+        if "nettokostnad" in label.lower() and text.startswith("-"):
+            return f'<span data-figure="{key}">{text}</span>'
+    return "-138,2"
+
+
+def _write(report: Report, users: dict[str, User], *, done_titles=None, writers=None) -> None:
+    writers = writers or {}
+    netto = _netto_reference(report)
+    for section in report.sections.filter(mode=SectionMode.WRITTEN).order_by("order"):
+        writer = users[writers.get(section.title, "granskare")]
+        services.section_assign(section=section, writer=writer, by=users["granskare"])
+        text = TEXTS.get(section.title)
+        if text:
+            section.refresh_from_db()
+            services.section_save(
+                section=section,
+                version=section.version,
+                body=text.replace("{netto}", netto),
+                by=writer,
+            )
+        if (done_titles is None or section.title in done_titles) and (text or section.body):
+            services.section_mark(section=section, done=True, by=writer)
+
+
+WRITERS = {
+    "Sammanfattning": "granskare",
+    "Händelser av väsentlig betydelse": "handlaggare",
+    "Driftredovisning": "controller",
+    "Väsentliga personalförhållanden": "controller",
+}
+
+
+def _delarsrapport(committee, users) -> str:
+    kind = ReportKind.objects.get(committee=committee, code="delarsrapport")
+    if Report.objects.filter(kind=kind, year=2024).exists():
+        return "delårsrapporten 2024 finns redan"
+    case = Case.objects.filter(dnr="SN/2023:1").first()
+    meeting = Meeting.objects.filter(committee=committee, date=MEETING_DATE).first()
+    if case is None or meeting is None:
+        return "delårsrapporten hoppades över (ärendet SN/2023:1 eller sammanträdet saknas)"
+    try:
+        report = services.report_create(
+            kind=kind, year=2024, case=case, meeting=meeting, by=users["granskare"]
+        )
+    except ValidationError as error:
+        return f"delårsrapporten hoppades över ({' '.join(error.messages)})"
+    _write(report, users, writers=WRITERS)
+    chief = users["forvaltningschef"]
+    services.report_submit(report=report, by=users["granskare"])
+    services.report_approve(report=report, by=chief)
+    services.report_send(report=report, by=chief, confirm_warnings=True)
+    services.report_correction_add(
+        report=report,
+        by=chief,
+        text="Verksamhetsmått: antalet hushåll med ekonomiskt bistånd i juli 2024 är rättat "
+        "efter att rapporten skickades. Rapporten visar det värde som gällde då.",
+    )
+    return "delårsrapporten 2024 skickad och fryst, med en rättelse"
+
+
+def _arsredovisning(committee, users) -> str:
+    kind = ReportKind.objects.get(committee=committee, code="arsredovisning")
+    if Report.objects.filter(kind=kind, year=2024).exists():
+        return "årsredovisningen 2024 finns redan"
+    stab = Unit.objects.filter(code="STAB").first()
+    try:
+        case = casework_services.case_register(
+            committee=committee,
+            title="Årsredovisning 2024",
+            unit=stab,
+            by=users["granskare"],
+            today=datetime.date(2024, 12, 2),
+        )
+        report = services.report_create(
+            kind=kind, year=2024, case=case, by=users["granskare"], carry_over=True
+        )
+    except (ValidationError, StateError) as error:
+        return f"årsredovisningen hoppades över ({error})"
+    _write(
+        report,
+        users,
+        writers=WRITERS,
+        done_titles={"Styrning och uppföljning av den kommunala verksamheten", "Intern kontroll"},
+    )
+    done = report.sections.filter(mode=SectionMode.WRITTEN, status="klar").count()
+    total = report.sections.filter(mode=SectionMode.WRITTEN).count()
+    return f"årsredovisningen 2024 pågår ({done} av {total} avsnitt klara)"
+
+
+def load(*, by) -> str:
+    """`by` is the user load_demo passes; each step is done by the demo user whose role it
+    belongs to."""
+    committee = Committee.objects.filter(code="SN").first()
+    users = _users()
+    if committee is None or len(users) < len(USERNAMES):
+        return "hoppades över: nämnden eller demoanvändarna saknas."
+    with transaction.atomic():
+        services.kinds_seed(committee=committee, by=by)
+        parts = [_delarsrapport(committee, users), _arsredovisning(committee, users)]
+    return "3 rapporttyper; " + "; ".join(parts) + "."
