@@ -17,6 +17,7 @@ from goals.models import (
     Direction,
     Goal,
     GoalAssessment,
+    GoalSettings,
     Level,
     Measure,
     MeasureValue,
@@ -301,3 +302,26 @@ def goal_detail(goal_pk: int):
         )
         .get(pk=goal_pk)
     )
+
+
+class PlanYearMissing(LookupError):
+    """No goal tree for the year; str() is a Swedish message."""
+
+
+def plan_for(committee, year: int) -> PlanYear:
+    plan = PlanYear.objects.filter(committee=committee, year=year).first()
+    if plan is None:
+        raise PlanYearMissing(
+            f"Det finns inget målträd för {year}. Skapa det genom att kopiera föregående år."
+        )
+    return plan
+
+
+def settings_of(committee) -> GoalSettings:
+    """The nämnd's goal settings, read only (services.settings_for creates the defaults)."""
+    config = (
+        GoalSettings.objects.filter(committee=committee).select_related("assignment_scale").first()
+    )
+    if config is None:
+        raise PlanYearMissing("Målstyrningen är inte inställd för nämnden.")
+    return config

@@ -17,13 +17,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from goals import aggregates, queries, services
+from goals import aggregates, queries
 from goals.models import ActivityStatus, AssessmentState, Period, ScaleStep
 from goals.queries import KeyFigure
 from solna_sn import figures
 from solna_sn.lib.periods import PeriodKind, ReportPeriod
 
-PlanYearMissing = services.PlanYearMissing
+PlanYearMissing = queries.PlanYearMissing
 
 __all__ = [
     "AssessedAssignment",
@@ -197,7 +197,7 @@ def _sdgs(goal) -> tuple[str, ...]:
 def follow_up(*, committee, year: int, period: str) -> FollowUp:
     """Goals and uppdrag as assessed for a report period (april, augusti, helar)."""
     kind = PeriodKind(period)
-    plan_year = services.plan_for(committee, year)
+    plan_year = queries.plan_for(committee, year)
     report_period = ReportPeriod(year, kind)
     tree = queries.plan_tree(plan_year)
     assessed = [node for node in tree.nodes if node.goal.level.takes_assessments]
@@ -250,7 +250,7 @@ def follow_up(*, committee, year: int, period: str) -> FollowUp:
                 writer=str(assessment.writer) if assessment and assessment.writer else "",
             )
         )
-    config = services.settings_for(committee)
+    config = queries.settings_of(committee)
     return FollowUp(
         year=year,
         period=kind.value,
@@ -309,7 +309,7 @@ def _plan_goal(node, titles: dict[str, str]) -> PlanGoal:
 
 def plan(*, committee, year: int) -> Plan:
     """The goal part of the verksamhetsplan for `year`."""
-    plan_year = services.plan_for(committee, year)
+    plan_year = queries.plan_for(committee, year)
     tree = queries.plan_tree(plan_year)
     try:
         titles = figures.series_titles()
@@ -338,7 +338,7 @@ def plan(*, committee, year: int) -> Plan:
         group = groups[index[parent_id]]
         groups[index[parent_id]] = PlanGroup(group.parent, (*group.goals, goals[node.goal.pk]))
     parent_heading = upper[-1].name if upper else ""
-    config = services.settings_for(committee)
+    config = queries.settings_of(committee)
     return Plan(
         year=year,
         upper_levels=upper_levels,

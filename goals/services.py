@@ -30,6 +30,7 @@ from goals.models import (
     Scale,
     ScaleStep,
 )
+from goals.queries import PlanYearMissing, plan_for  # noqa: F401 - part of the services API
 from solna_sn import audit, figures, permissions
 from solna_sn.models import Committee
 
@@ -113,10 +114,6 @@ class StaleEditError(Exception):
     def __init__(self, current):
         super().__init__("stale")
         self.current = current
-
-
-class PlanYearMissing(LookupError):
-    """No goal tree for the year; str() is a Swedish message."""
 
 
 def _require(allowed: bool) -> None:
@@ -206,15 +203,6 @@ def settings_for(committee: Committee) -> GoalSettings:
 
 
 # --- Plan years -------------------------------------------------------------------------------
-
-
-def plan_for(committee: Committee, year: int) -> PlanYear:
-    plan = PlanYear.objects.filter(committee=committee, year=year).first()
-    if plan is None:
-        raise PlanYearMissing(
-            f"Det finns inget målträd för {year}. Skapa det genom att kopiera föregående år."
-        )
-    return plan
 
 
 def _lock_committee(committee: Committee) -> None:
