@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from economy import services
 from economy.models import BudgetValue, SheetValue, TableDefinition
-from tests.e2e.conftest import browser, page, run_axe, serious  # noqa: F401 - fixtures
+from tests.e2e.conftest import run_axe, serious
 from tests.economy import exports
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -37,7 +37,7 @@ def august(definitions, controller):
     return version
 
 
-def login(page, username, next_path):  # noqa: F811 - `page` is the fixture
+def login(page, username, next_path):
     page.goto(next_path)
     expect(page.get_by_label("Användarnamn")).to_be_focused()
     page.keyboard.type(username)
@@ -47,7 +47,7 @@ def login(page, username, next_path):  # noqa: F811 - `page` is the fixture
     page.wait_for_url(lambda url: urlsplit(url).path == next_path)
 
 
-def upload(page, tmp_path, content, name):  # noqa: F811
+def upload(page, tmp_path, content, name):
     path = tmp_path / name
     path.write_bytes(content)
     page.get_by_label("Export från ekonomisystemet (.xlsx)").set_input_files(str(path))
@@ -56,7 +56,7 @@ def upload(page, tmp_path, content, name):  # noqa: F811
 
 
 def test_controller_imports_fixes_a_refused_cell_and_corrects_the_grid(
-    page,  # noqa: F811
+    page,
     august,
     tmp_path,
 ):
@@ -115,7 +115,7 @@ def test_controller_imports_fixes_a_refused_cell_and_corrects_the_grid(
 
 
 def test_the_other_economy_pages_have_no_serious_accessibility_violations(
-    page,  # noqa: F811
+    page,
     economy_demo,
 ):
     login(page, "controller", "/ekonomi/")
