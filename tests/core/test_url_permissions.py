@@ -57,6 +57,7 @@ from controls.models import Action, ControlPlan, Occasion, PlanState, Result, Ri
 from economy.models import AccountMapping, BudgetVersion, PersonnelSheet, Sheet, Tariff
 from printing import services as printing_services
 from printing.models import RenderedDocument
+from reports.models import Report
 from solna_sn import demo as solna_demo
 from solna_sn import services as solna_services
 from solna_sn.models import Role, User
@@ -77,6 +78,9 @@ LEADERSHIP = frozenset({G, F})  # granskare (stabschef) and förvaltningschef
 PLANNERS = frozenset({C, G, F})  # can_edit_control_plan, can_plan_contract_followups
 # can_edit_in_unit for an enhet neither the handläggare nor the controller belongs to (STAB).
 STAB_EDITORS = frozenset({G, F, A})
+# Who may send the Årsredovisning 2024 to review: förvaltningsledning and its assigned writers
+# (the demo gives sections to the handläggare and the controller).
+REPORT_SECTION_WRITERS = frozenset({H, C, G, F})
 # can_edit_in_unit for VUX or EA: the controller's enheter, not the handläggare's.
 CONTROLLER_UNIT_EDITORS = frozenset({C, G, F, A})
 
@@ -512,6 +516,36 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
         post=allow(LEADERSHIP),
         body=lambda d: {"decision": d.decision},
     ),
+    # --- Rapporter (the Årsredovisning 2024 in progress; the sent Delårsrapport 2024) -------
+    # Förvaltningsledning creates, assigns, reviews and sends; a section is written by its
+    # writer (the handläggare's "Händelser av väsentlig betydelse") and förvaltningsledning.
+    "reports:report_list": Row(get=allow(STAFF), post=allow(LEADERSHIP)),
+    "reports:report_detail": get_only(STAFF, lambda d: {"pk": d.draft_report}),
+    "reports:report_transition": (
+        post_only(
+            REPORT_SECTION_WRITERS,
+            lambda d: {"pk": d.draft_report, "action": "granskning"},
+            variant="granskning",
+        ),
+        post_only(
+            LEADERSHIP, lambda d: {"pk": d.draft_report, "action": "godkann"}, variant="godkann"
+        ),
+    ),
+    "reports:report_checks": Row(
+        get=allow(STAFF), post=allow(LEADERSHIP), kwargs=lambda d: {"pk": d.draft_report}
+    ),
+    "reports:report_preview": get_only(STAFF, lambda d: {"pk": d.draft_report}),
+    "reports:report_pdf": post_only(STAFF, lambda d: {"pk": d.draft_report}),
+    "reports:report_memo": post_only(LEADERSHIP, lambda d: {"pk": d.draft_report}),
+    "reports:report_correction": post_only(
+        LEADERSHIP, lambda d: {"pk": d.sent_report}, body=lambda d: {"text": "Rättelse."}
+    ),
+    "reports:section_edit": get_only(STAFF, lambda d: {"pk": d.report_section}),
+    "reports:section_save": post_only({H, G, F}, lambda d: {"pk": d.report_section}),
+    "reports:section_presence": post_only({H, G, F}, lambda d: {"pk": d.report_section}),
+    "reports:section_mark": post_only({H, G, F}, lambda d: {"pk": d.report_section}),
+    "reports:section_assign": post_only(LEADERSHIP, lambda d: {"pk": d.report_section}),
+    "reports:section_history": get_only(STAFF, lambda d: {"pk": d.report_section}),
 }
 
 
@@ -570,6 +604,9 @@ class Demo:
     sent_meeting: int
     sent_item: int
     decision: int
+    draft_report: int
+    sent_report: int
+    report_section: int
     # Ekonomi: the Verksamheter sheet per augusti 2024 and the other objects its URLs name.
     economy: dict = dataclasses.field(default_factory=dict)
 
@@ -691,6 +728,7 @@ def _load() -> Demo:
     economy = _economy(client)
     followup = ContractFollowUp.objects.filter(activities__isnull=False).distinct().get()
     contract = Contract.objects.filter(unit__code="VUX", extensions__isnull=False).first()
+    annual = Report.objects.get(kind__code="arsredovisning", year=2024)
     return Demo(
         users=users,
         documents=documents,
@@ -737,6 +775,9 @@ def _load() -> Demo:
         sent_meeting=sent_meeting.pk,
         sent_item=public_item.pk,
         decision=Decision.objects.order_by("pk").first().pk,
+        draft_report=annual.pk,
+        sent_report=Report.objects.get(kind__code="delarsrapport", year=2024).pk,
+        report_section=annual.sections.get(title="Händelser av väsentlig betydelse").pk,
         economy=economy,
     )
 
