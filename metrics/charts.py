@@ -118,7 +118,9 @@ def line_chart_svg(series: list[ChartSeries], *, title: str, unit: str, decimals
             segment.append(f"{x_of(index):.1f},{y_of(value):.1f}")
         if segment:
             segments.append(segment)
-        group = [f'<g class="series" aria-label="{escape(item.label)}">']
+        # The SVG is one role="img" (its children are presentational), so a series is named by
+        # a <title> (a tooltip on hover), not by aria-label, which a plain <g> may not carry.
+        group = ['<g class="series">', f"<title>{escape(item.label)}</title>"]
         for points in segments:
             if len(points) > 1:
                 group.append(

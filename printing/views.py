@@ -3,7 +3,7 @@ document's random token; who may read it is `RenderedDocument.objects.readable_b
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -40,7 +40,13 @@ def _document(request, token) -> RenderedDocument:
 @require_GET
 @permission_required(permissions.can_read_committee_papers)
 def render_status(request, token):
-    return render(request, STATUS_TEMPLATE, {"document": _document(request, token)})
+    """The status box. A poll names the status it shows (?visas=queued): while that is still
+    the status the answer is 204, so htmx swaps nothing and the page's polite live region
+    announces only a change (queued → running → done or failed), not the same text each second."""
+    document = _document(request, token)
+    if request.htmx and request.GET.get("visas") == document.status:
+        return HttpResponse(status=204)
+    return render(request, STATUS_TEMPLATE, {"document": document})
 
 
 @require_GET

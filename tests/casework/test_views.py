@@ -221,6 +221,23 @@ def test_render_status_polls_until_done(client, granskare, memo):
     assert "Klar" in html and "hx-trigger" not in html and "Öppna PDF" in html
 
 
+def test_a_poll_while_the_status_is_unchanged_swaps_nothing(client, granskare, memo):
+    """The box sits in an aria-live="polite" wrapper: the same text every second would be read
+    out every second, so an unchanged status answers 204 (htmx swaps nothing)."""
+    client.force_login(granskare)
+    response = client.post(reverse("casework:memo_render", args=[memo.pk]), HTTP_HX_REQUEST="true")
+    document = RenderedDocument.objects.for_subject(memo).get()
+    poll = f"{reverse('printing:render_status', args=[document.token])}?visas=queued"
+    assert f'hx-get="{poll}"' in response.content.decode()
+    page = client.get(reverse("casework:memo_detail", args=[memo.pk])).content.decode()
+    assert '<div id="memo-render" aria-live="polite">' in page
+    unchanged = client.get(poll, HTTP_HX_REQUEST="true")
+    assert unchanged.status_code == 204 and unchanged.content == b""
+    printing_services.run(document.pk)
+    done = client.get(poll, HTTP_HX_REQUEST="true")
+    assert done.status_code == 200 and "Öppna PDF" in done.content.decode()
+
+
 def test_workflow_buttons_follow_the_role(client, handlaggare, granskare, memo):
     client.force_login(handlaggare)
     html = client.get(reverse("casework:memo_detail", args=[memo.pk])).content.decode()
