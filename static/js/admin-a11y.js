@@ -1,0 +1,62 @@
+// Names for the admin's fields that Django and Select2 leave without one (issue 17):
+// the inputs of tabular inlines get their column header and row number, autocomplete
+// (Select2) fields their field label, the filter widget's search icons role="img".
+(function () {
+  "use strict";
+
+  function text(element) {
+    return element ? element.textContent.replace(/\s+/g, " ").trim() : "";
+  }
+
+  function labelFor(id) {
+    return id ? document.querySelector('label[for="' + id + '"]') : null;
+  }
+
+  function nameTabular(root) {
+    root.querySelectorAll(".tabular table").forEach(function (table) {
+      var headers = Array.prototype.slice.call(table.querySelectorAll("thead th"));
+      table.querySelectorAll("tbody tr.form-row").forEach(function (row, index) {
+        Array.prototype.forEach.call(row.children, function (cell, column) {
+          var header = text(headers[column]);
+          if (!header) return;
+          cell.querySelectorAll("input:not([type=hidden]), select, textarea").forEach(function (field) {
+            if (field.hasAttribute("aria-label") || labelFor(field.id)) return;
+            field.setAttribute("aria-label", header + ", rad " + (index + 1));
+          });
+        });
+      });
+    });
+  }
+
+  function nameAutocomplete(root) {
+    root.querySelectorAll("select.admin-autocomplete").forEach(function (select) {
+      var label = labelFor(select.id);
+      var container = select.nextElementSibling;
+      if (!label || !container || !container.classList.contains("select2")) return;
+      if (!label.id) label.id = select.id + "-label";
+      var selection = container.querySelector(".select2-selection");
+      var rendered = container.querySelector(".select2-selection__rendered");
+      // The combobox is read as "<label> <chosen value>", the read-only textbox as its label.
+      if (rendered) rendered.setAttribute("aria-labelledby", label.id);
+      if (selection) {
+        selection.setAttribute("aria-labelledby", label.id + (rendered ? " " + rendered.id : ""));
+      }
+    });
+  }
+
+  function nameIcons(root) {
+    root.querySelectorAll(".help-tooltip[aria-label]:not([role])").forEach(function (icon) {
+      icon.setAttribute("role", "img");
+    });
+  }
+
+  function fix(root) {
+    nameTabular(root);
+    nameAutocomplete(root);
+    nameIcons(root);
+  }
+
+  // After Django's own scripts (SelectFilter, Select2) have built their widgets.
+  window.addEventListener("load", function () { fix(document); });
+  document.addEventListener("formset:added", function () { fix(document); });
+})();
