@@ -6,6 +6,7 @@ import datetime
 import pytest
 
 from casework.models import Case, Meeting
+from goals import services as goal_services
 from goals.models import PlanYear
 from reports import services
 from reports.generators.base import Figure, Generated, register
@@ -79,6 +80,7 @@ def meeting(committee):
 
 @pytest.fixture
 def plan_years(committee):
+    goal_services.setup_defaults(committee)
     return [PlanYear.objects.create(committee=committee, year=y) for y in (2023, 2024)]
 
 
