@@ -305,6 +305,8 @@ LOGGING = {
         # WeasyPrint and fontTools narrate every step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # pikepdf announces its logger bridge at INFO in every process.
+        "pikepdf": {"level": "WARNING"},
     },
 }
 
