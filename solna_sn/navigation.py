@@ -82,6 +82,12 @@ NAV_ITEMS: list[NavItem] = [
         "Målträd per år med mått, aktiviteter, uppdrag och bedömningar per period.",
     ),
     NavItem(
+        "Rapporter",
+        "reports:report_list",
+        permissions.can_view_reports,
+        "Budgetuppföljning, delårsrapport och årsredovisning: skriv, kontrollera och skicka.",
+    ),
+    NavItem(
         "Organisation",
         "organisation",
         permissions.can_view_organisation,

@@ -195,6 +195,7 @@ STAFF_NAV = [
     "Avtal",
     "Ekonomi",
     "Mål",
+    "Rapporter",
     "Organisation",
 ]
 
