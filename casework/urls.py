@@ -13,16 +13,31 @@ urlpatterns = [
     path("tjansteskrivelser/<int:pk>/spara/", memos.memo_save, name="memo_save"),
     path("tjansteskrivelser/<int:pk>/forhandsgranska/", memos.memo_preview, name="memo_preview"),
     path("tjansteskrivelser/<int:pk>/pdf/", memos.memo_render, name="memo_render"),
+    # One endpoint per step of the memo's way; the paths are the ones bookmarks know.
+    path("tjansteskrivelser/<int:pk>/steg/granskning/", memos.memo_submit, name="memo_submit"),
+    path("tjansteskrivelser/<int:pk>/steg/aterfor/", memos.memo_return, name="memo_return"),
+    path("tjansteskrivelser/<int:pk>/steg/godkann/", memos.memo_approve, name="memo_approve"),
+    path("tjansteskrivelser/<int:pk>/steg/skicka/", memos.memo_send, name="memo_send"),
     path(
-        "tjansteskrivelser/<int:pk>/steg/<slug:action>/",
-        memos.memo_transition,
-        name="memo_transition",
+        "tjansteskrivelser/<int:pk>/steg/ny-revision/",
+        memos.memo_new_revision,
+        name="memo_new_revision",
     ),
     path("tjansteskrivelser/<int:pk>/undertecknare/", memos.signatory_add, name="signatory_add"),
     path(
-        "tjansteskrivelser/<int:pk>/undertecknare/<int:sid>/<slug:action>/",
-        memos.signatory_change,
-        name="signatory_change",
+        "tjansteskrivelser/<int:pk>/undertecknare/<int:sid>/upp/",
+        memos.signatory_up,
+        name="signatory_up",
+    ),
+    path(
+        "tjansteskrivelser/<int:pk>/undertecknare/<int:sid>/ner/",
+        memos.signatory_down,
+        name="signatory_down",
+    ),
+    path(
+        "tjansteskrivelser/<int:pk>/undertecknare/<int:sid>/ta-bort/",
+        memos.signatory_remove,
+        name="signatory_remove",
     ),
     path(
         "tjansteskrivelser/<int:pk>/handlingar/", memos.attachment_upload, name="attachment_upload"
@@ -33,9 +48,19 @@ urlpatterns = [
         name="attachment_link",
     ),
     path(
-        "tjansteskrivelser/<int:pk>/handlingar/<int:aid>/<slug:action>/",
-        memos.attachment_change,
-        name="attachment_change",
+        "tjansteskrivelser/<int:pk>/handlingar/<int:aid>/upp/",
+        memos.attachment_up,
+        name="attachment_up",
+    ),
+    path(
+        "tjansteskrivelser/<int:pk>/handlingar/<int:aid>/ner/",
+        memos.attachment_down,
+        name="attachment_down",
+    ),
+    path(
+        "tjansteskrivelser/<int:pk>/handlingar/<int:aid>/ta-bort/",
+        memos.attachment_remove,
+        name="attachment_remove",
     ),
     path("tjansteskrivelser/<int:pk>/avsnitt/", memos.section_add, name="section_add"),
     path(
@@ -46,10 +71,12 @@ urlpatterns = [
     path("sammantraden/", meetings.meeting_list, name="meeting_list"),
     path("sammantraden/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
     path("sammantraden/<int:pk>/punkter/", meetings.item_add, name="item_add"),
+    path("sammantraden/<int:pk>/punkter/<int:iid>/upp/", meetings.item_up, name="item_up"),
+    path("sammantraden/<int:pk>/punkter/<int:iid>/ner/", meetings.item_down, name="item_down"),
     path(
-        "sammantraden/<int:pk>/punkter/<int:iid>/<slug:action>/",
-        meetings.item_change,
-        name="item_change",
+        "sammantraden/<int:pk>/punkter/<int:iid>/ta-bort/",
+        meetings.item_remove,
+        name="item_remove",
     ),
     path(
         "sammantraden/<int:pk>/punkter/<int:iid>/protokoll",

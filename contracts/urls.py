@@ -34,9 +34,14 @@ urlpatterns = [
     path("uppfoljningar/<int:pk>/spara/", followups.followup_save, name="followup_save"),
     path("uppfoljningar/<int:pk>/aktiviteter/", followups.activity_add, name="activity_add"),
     path(
-        "uppfoljningar/<int:pk>/aktiviteter/<int:aid>/<slug:action>/",
-        followups.activity_change,
-        name="activity_change",
+        "uppfoljningar/<int:pk>/aktiviteter/<int:aid>/status/",
+        followups.activity_status,
+        name="activity_status",
+    ),
+    path(
+        "uppfoljningar/<int:pk>/aktiviteter/<int:aid>/ta-bort/",
+        followups.activity_remove,
+        name="activity_remove",
     ),
     path("uppfoljningar/<int:pk>/brister/", followups.deficiency_add, name="deficiency_add"),
     path(

@@ -21,7 +21,7 @@ from casework.models import (
 )
 from printing.models import RenderedDocument, RenderStatus
 from printing.views import status_response
-from solna_sn import permissions
+from solna_sn import ordering, permissions
 from solna_sn.views import current_committee, permission_required
 
 
@@ -132,23 +132,45 @@ def item_add(request, pk):
     return _meeting_page(request, meeting, status=400, item_form=form)
 
 
-@require_POST
-@permission_required(permissions.can_manage_meetings)
-def item_change(request, pk, iid, action):
+def _item_step(request, pk, iid, run):
     item = get_object_or_404(AgendaItem, pk=iid, meeting_id=pk)
     try:
-        if action == "ta-bort":
-            services.agenda_item_remove(item=item, by=request.user)
-            messages.success(request, f"Ärende {item.label} är borttaget från ärendelistan.")
-        elif action in ("upp", "ner"):
-            services.agenda_item_move(
-                item=item, direction=-1 if action == "upp" else 1, by=request.user
-            )
-        else:
-            raise PermissionDenied
+        run(item)
     except services.StateError as error:
         messages.error(request, str(error))
     return redirect(reverse("casework:meeting_detail", args=[pk]) + "#arendelista")
+
+
+@require_POST
+@permission_required(permissions.can_manage_meetings)
+def item_up(request, pk, iid):
+    return _item_step(
+        request,
+        pk,
+        iid,
+        lambda item: services.agenda_item_move(item=item, direction=ordering.UP, by=request.user),
+    )
+
+
+@require_POST
+@permission_required(permissions.can_manage_meetings)
+def item_down(request, pk, iid):
+    return _item_step(
+        request,
+        pk,
+        iid,
+        lambda item: services.agenda_item_move(item=item, direction=ordering.DOWN, by=request.user),
+    )
+
+
+@require_POST
+@permission_required(permissions.can_manage_meetings)
+def item_remove(request, pk, iid):
+    def remove(item):
+        services.agenda_item_remove(item=item, by=request.user)
+        messages.success(request, f"Ärende {item.label} är borttaget från ärendelistan.")
+
+    return _item_step(request, pk, iid, remove)
 
 
 @require_POST

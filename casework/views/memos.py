@@ -3,7 +3,7 @@ preview, attachments, signatories, and the Utkast → Skickad workflow."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,7 +32,7 @@ from casework.models import (
 )
 from printing.models import RenderedDocument
 from printing.views import status_response
-from solna_sn import permissions
+from solna_sn import ordering, permissions
 from solna_sn.models import Unit
 from solna_sn.views import current_committee, permission_required
 
@@ -266,53 +266,78 @@ def _memo_action(request, pk, action):
     return redirect("casework:memo_detail", pk=memo.pk)
 
 
-@require_POST
-@permission_required(permissions.can_view_drafts)
-def memo_transition(request, pk, action):
-    user = request.user
-    reason = request.POST.get("reason", "")
-    steps = {
-        "granskning": (
-            lambda m: services.memo_submit(memo=m, by=user),
-            "Tjänsteskrivelsen är skickad till granskning.",
-        ),
-        "aterfor": (
-            lambda m: services.memo_return(memo=m, by=user, comment=reason),
-            "Tjänsteskrivelsen är återförd till utkast.",
-        ),
-        "godkann": (
-            lambda m: services.memo_approve(memo=m, by=user),
-            "Tjänsteskrivelsen är godkänd.",
-        ),
-        "skicka": (
-            lambda m: services.memo_send(memo=m, by=user),
-            "Tjänsteskrivelsen är skickad till nämnden och låst. PDF:en framställs.",
-        ),
-    }
-    if action == "ny-revision":
-        memo = _memo(pk)
-        try:
-            new = services.memo_new_revision(memo=memo, by=user, reason=reason)
-        except (services.StateError, ValidationError) as error:
-            text = (
-                str(error) if isinstance(error, services.StateError) else " ".join(error.messages)
-            )
-            messages.error(request, text)
-            return redirect("casework:memo_detail", pk=memo.pk)
-        messages.success(
-            request,
-            f"Revision {new.revision} är skapad som utkast. Den skickade versionen finns kvar.",
-        )
-        return redirect("casework:memo_detail", pk=new.pk)
-    if action not in steps:
-        raise PermissionDenied
-    run, success = steps[action]
+def _memo_step(request, pk, run, success: str):
+    """One step of the memo's way (granskning, återför, godkänn, skicka): errors become
+    messages, and the answer is the memo page."""
 
     def step(memo):
         run(memo)
         messages.success(request, success)
 
     return _memo_action(request, pk, step)
+
+
+@require_POST
+@permission_required(permissions.can_view_drafts)
+def memo_submit(request, pk):
+    return _memo_step(
+        request,
+        pk,
+        lambda memo: services.memo_submit(memo=memo, by=request.user),
+        "Tjänsteskrivelsen är skickad till granskning.",
+    )
+
+
+@require_POST
+@permission_required(permissions.can_view_drafts)
+def memo_return(request, pk):
+    reason = request.POST.get("reason", "")
+    return _memo_step(
+        request,
+        pk,
+        lambda memo: services.memo_return(memo=memo, by=request.user, comment=reason),
+        "Tjänsteskrivelsen är återförd till utkast.",
+    )
+
+
+@require_POST
+@permission_required(permissions.can_view_drafts)
+def memo_approve(request, pk):
+    return _memo_step(
+        request,
+        pk,
+        lambda memo: services.memo_approve(memo=memo, by=request.user),
+        "Tjänsteskrivelsen är godkänd.",
+    )
+
+
+@require_POST
+@permission_required(permissions.can_view_drafts)
+def memo_send(request, pk):
+    return _memo_step(
+        request,
+        pk,
+        lambda memo: services.memo_send(memo=memo, by=request.user),
+        "Tjänsteskrivelsen är skickad till nämnden och låst. PDF:en framställs.",
+    )
+
+
+@require_POST
+@permission_required(permissions.can_view_drafts)
+def memo_new_revision(request, pk):
+    memo = _memo(pk)
+    reason = request.POST.get("reason", "")
+    try:
+        new = services.memo_new_revision(memo=memo, by=request.user, reason=reason)
+    except (services.StateError, ValidationError) as error:
+        text = str(error) if isinstance(error, services.StateError) else " ".join(error.messages)
+        messages.error(request, text)
+        return redirect("casework:memo_detail", pk=memo.pk)
+    messages.success(
+        request,
+        f"Revision {new.revision} är skapad som utkast. Den skickade versionen finns kvar.",
+    )
+    return redirect("casework:memo_detail", pk=new.pk)
 
 
 @require_POST
@@ -339,24 +364,43 @@ def signatory_add(request, pk):
     return _memo_page(request, memo, status=400, signatory_form=form)
 
 
+def _signatory_step(request, pk, sid, run):
+    signatory = get_object_or_404(MemoSignatory, pk=sid, memo_id=pk)
+    _memo_action(request, pk, lambda memo: run(signatory))
+    return redirect(reverse("casework:memo_detail", args=[pk]) + "#undertecknare")
+
+
+def _signatory_move(request, pk, sid, direction: int):
+    return _signatory_step(
+        request,
+        pk,
+        sid,
+        lambda signatory: services.memo_signatory_move(
+            signatory=signatory, direction=direction, by=request.user
+        ),
+    )
+
+
 @require_POST
 @permission_required(permissions.can_view_drafts)
-def signatory_change(request, pk, sid, action):
-    signatory = get_object_or_404(MemoSignatory, pk=sid, memo_id=pk)
+def signatory_up(request, pk, sid):
+    return _signatory_move(request, pk, sid, ordering.UP)
 
-    def step(memo):
-        if action == "ta-bort":
-            services.memo_signatory_remove(signatory=signatory, by=request.user)
-            messages.success(request, f"{signatory.name} är borttagen som undertecknare.")
-        elif action in ("upp", "ner"):
-            services.memo_signatory_move(
-                signatory=signatory, direction=-1 if action == "upp" else 1, by=request.user
-            )
-        else:
-            raise PermissionDenied
 
-    _memo_action(request, pk, step)
-    return redirect(reverse("casework:memo_detail", args=[pk]) + "#undertecknare")
+@require_POST
+@permission_required(permissions.can_view_drafts)
+def signatory_down(request, pk, sid):
+    return _signatory_move(request, pk, sid, ordering.DOWN)
+
+
+@require_POST
+@permission_required(permissions.can_view_drafts)
+def signatory_remove(request, pk, sid):
+    def remove(signatory):
+        services.memo_signatory_remove(signatory=signatory, by=request.user)
+        messages.success(request, f"{signatory.name} är borttagen som undertecknare.")
+
+    return _signatory_step(request, pk, sid, remove)
 
 
 @require_POST
@@ -402,24 +446,43 @@ def attachment_link(request, pk):
     return _memo_page(request, memo, status=400, link_form=form)
 
 
+def _attachment_step(request, pk, aid, run):
+    attachment = get_object_or_404(MemoAttachment, pk=aid, memo_id=pk)
+    _memo_action(request, pk, lambda memo: run(attachment))
+    return redirect(reverse("casework:memo_detail", args=[pk]) + "#handlingar")
+
+
+def _attachment_move(request, pk, aid, direction: int):
+    return _attachment_step(
+        request,
+        pk,
+        aid,
+        lambda attachment: services.memo_attachment_move(
+            attachment=attachment, direction=direction, by=request.user
+        ),
+    )
+
+
 @require_POST
 @permission_required(permissions.can_view_drafts)
-def attachment_change(request, pk, aid, action):
-    attachment = get_object_or_404(MemoAttachment, pk=aid, memo_id=pk)
+def attachment_up(request, pk, aid):
+    return _attachment_move(request, pk, aid, ordering.UP)
 
-    def step(memo):
-        if action == "ta-bort":
-            services.memo_attachment_remove(attachment=attachment, by=request.user)
-            messages.success(request, f"”{attachment.title}” är borttagen från handlingarna.")
-        elif action in ("upp", "ner"):
-            services.memo_attachment_move(
-                attachment=attachment, direction=-1 if action == "upp" else 1, by=request.user
-            )
-        else:
-            raise PermissionDenied
 
-    _memo_action(request, pk, step)
-    return redirect(reverse("casework:memo_detail", args=[pk]) + "#handlingar")
+@require_POST
+@permission_required(permissions.can_view_drafts)
+def attachment_down(request, pk, aid):
+    return _attachment_move(request, pk, aid, ordering.DOWN)
+
+
+@require_POST
+@permission_required(permissions.can_view_drafts)
+def attachment_remove(request, pk, aid):
+    def remove(attachment):
+        services.memo_attachment_remove(attachment=attachment, by=request.user)
+        messages.success(request, f"”{attachment.title}” är borttagen från handlingarna.")
+
+    return _attachment_step(request, pk, aid, remove)
 
 
 @require_POST

@@ -2,7 +2,7 @@
 tjänsteskrivelse, Excel and PDF."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -126,36 +126,45 @@ def activity_add(request, pk):
 
 @require_POST
 @permission_required(permissions.can_view_contracts)
-def activity_change(request, pk, aid, action):
+def activity_remove(request, pk, aid):
     followup = _followup(pk)
     activity = get_object_or_404(ChecklistActivity, pk=aid, followup=followup)
     try:
-        if action == "ta-bort":
-            services.activity_remove(activity=activity, by=request.user)
-            messages.success(request, "Aktiviteten är borttagen.")
-        elif action == "status":
-            form = ActivityStatusForm(request.POST, prefix=f"aktivitet-{activity.pk}")
-            if not form.is_valid():
-                for errors in form.errors.values():
-                    for message in errors:
-                        messages.error(request, message)
-                return redirect(_url(followup, "checklista"))
-            places = {p.place: p.status for p in activity.places.all()}
-            removed = request.POST.get("ta_bort_enhet", "")
-            places.pop(removed, None)
-            if form.cleaned_data["place"]:
-                places[form.cleaned_data["place"]] = form.cleaned_data["place_status"]
-            services.activity_update(
-                activity=activity,
-                status=form.cleaned_data["status"],
-                places=places,
-                by=request.user,
-            )
-            messages.success(request, "Status är sparad.")
-        else:
-            raise PermissionDenied
+        services.activity_remove(activity=activity, by=request.user)
     except ValidationError as error:
         error_messages(request, error)
+    else:
+        messages.success(request, "Aktiviteten är borttagen.")
+    return redirect(_url(followup, "checklista"))
+
+
+@require_POST
+@permission_required(permissions.can_view_contracts)
+def activity_status(request, pk, aid):
+    """Save an activity's status, with the places that differ; `ta_bort_enhet` drops one."""
+    followup = _followup(pk)
+    activity = get_object_or_404(ChecklistActivity, pk=aid, followup=followup)
+    form = ActivityStatusForm(request.POST, prefix=f"aktivitet-{activity.pk}")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect(_url(followup, "checklista"))
+    places = {p.place: p.status for p in activity.places.all()}
+    places.pop(request.POST.get("ta_bort_enhet", ""), None)
+    if form.cleaned_data["place"]:
+        places[form.cleaned_data["place"]] = form.cleaned_data["place_status"]
+    try:
+        services.activity_update(
+            activity=activity,
+            status=form.cleaned_data["status"],
+            places=places,
+            by=request.user,
+        )
+    except ValidationError as error:
+        error_messages(request, error)
+    else:
+        messages.success(request, "Status är sparad.")
     return redirect(_url(followup, "checklista"))
 
 

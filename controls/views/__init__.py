@@ -23,7 +23,9 @@ from controls.views.results import (
     action_done,
     calendar,
     occasion_detail,
-    result_transition,
+    result_approve,
+    result_return,
+    result_submit,
 )
 from controls.views.risks import (
     risk_create,
@@ -47,7 +49,9 @@ __all__ = [
     "plan_pdf",
     "plan_preview",
     "plan_revise",
-    "result_transition",
+    "result_approve",
+    "result_return",
+    "result_submit",
     "risk_create",
     "risk_delete",
     "risk_edit",

@@ -189,37 +189,64 @@ def _posted_rows(data, prefix: str) -> int:
     return min(max(count - extra, 0), 50)
 
 
-@require_POST
-@permission_required(permissions.can_view_controls)
-def result_transition(request, pk, action):
-    result = get_object_or_404(Result.objects.select_related("occasion"), pk=pk)
+def _result(pk) -> Result:
+    return get_object_or_404(Result.objects.select_related("occasion"), pk=pk)
+
+
+def _result_step(request, result, run, success: str):
     try:
-        if action == "skicka":
-            services.result_submit(result=result, by=request.user)
-            messages.success(request, "Resultatet är skickat för granskning.")
-        elif action == "godkann":
-            services.result_approve(result=result, by=request.user)
-            messages.success(request, "Resultatet är godkänt och låst.")
-        elif action == "aterlamna":
-            form = CommentForm(request.POST)
-            if not form.is_valid():
-                if "comment" in form.data and form.data["comment"].strip():
-                    for message in form.errors.get("comment", []):
-                        messages.error(request, message)  # too long, or control characters
-                else:
-                    messages.error(
-                        request, "Skriv vad som behöver ändras innan du lämnar tillbaka."
-                    )
-                return redirect("controls:occasion", pk=result.occasion_id)
-            services.result_return(
-                result=result, by=request.user, comment=form.cleaned_data["comment"]
-            )
-            messages.success(request, "Resultatet är tillbakaskickat till utkast.")
-        else:
-            raise Http404
+        run()
     except services.StateError as error:
         messages.error(request, str(error))
+    else:
+        messages.success(request, success)
     return redirect("controls:occasion", pk=result.occasion_id)
+
+
+@require_POST
+@permission_required(permissions.can_view_controls)
+def result_submit(request, pk):
+    result = _result(pk)
+    return _result_step(
+        request,
+        result,
+        lambda: services.result_submit(result=result, by=request.user),
+        "Resultatet är skickat för granskning.",
+    )
+
+
+@require_POST
+@permission_required(permissions.can_view_controls)
+def result_approve(request, pk):
+    result = _result(pk)
+    return _result_step(
+        request,
+        result,
+        lambda: services.result_approve(result=result, by=request.user),
+        "Resultatet är godkänt och låst.",
+    )
+
+
+@require_POST
+@permission_required(permissions.can_view_controls)
+def result_return(request, pk):
+    result = _result(pk)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        if "comment" in form.data and form.data["comment"].strip():
+            for message in form.errors.get("comment", []):
+                messages.error(request, message)  # too long, or control characters
+        else:
+            messages.error(request, "Skriv vad som behöver ändras innan du lämnar tillbaka.")
+        return redirect("controls:occasion", pk=result.occasion_id)
+    return _result_step(
+        request,
+        result,
+        lambda: services.result_return(
+            result=result, by=request.user, comment=form.cleaned_data["comment"]
+        ),
+        "Resultatet är tillbakaskickat till utkast.",
+    )
 
 
 @require_POST

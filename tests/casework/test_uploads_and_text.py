@@ -204,7 +204,7 @@ def test_a_bad_reason_for_returning_a_memo_gets_a_message(
     services.memo_submit(memo=memo, by=handlaggare)
     client.force_login(granskare)
     response = client.post(
-        reverse("casework:memo_transition", args=[memo.pk, "aterfor"]),
+        reverse("casework:memo_return", args=[memo.pk]),
         {"reason": text},
         follow=True,
     )

@@ -143,7 +143,7 @@ def test_a_bad_place_name_in_the_checklist_gets_a_message(
     )
     client.force_login(handlaggare)
     response = client.post(
-        reverse("contracts:activity_change", args=[ordinary.pk, activity.pk, "status"]),
+        reverse("contracts:activity_status", args=[ordinary.pk, activity.pk]),
         {
             f"aktivitet-{activity.pk}-status": "pagar",
             f"aktivitet-{activity.pk}-place": place,

@@ -397,7 +397,7 @@ def test_checklist_and_deficiencies_through_the_page(client, handlaggare, ordina
     assert response.status_code == 302
     activity = ordinary.activities.get()
     client.post(
-        reverse("contracts:activity_change", args=[ordinary.pk, activity.pk, "status"]),
+        reverse("contracts:activity_status", args=[ordinary.pk, activity.pk]),
         {
             f"aktivitet-{activity.pk}-status": "pagar",
             f"aktivitet-{activity.pk}-place": "Sunnängen",

@@ -110,7 +110,7 @@ def test_a_bad_comment_when_returning_a_result_gets_a_message(
     services.result_submit(result=result, by=handlaggare)
     client.force_login(granskare)
     response = client.post(
-        reverse("controls:result_transition", args=[result.pk, "aterlamna"]),
+        reverse("controls:result_return", args=[result.pk]),
         {"comment": text},
         follow=True,
     )

@@ -207,9 +207,9 @@ def test_approved_results_are_locked_in_the_page(client, occasion, handlaggare, 
         finding="OK",
     )
     client.force_login(handlaggare)
-    client.post(reverse("controls:result_transition", args=[result.pk, "skicka"]))
+    client.post(reverse("controls:result_submit", args=[result.pk]))
     client.force_login(granskare)
-    client.post(reverse("controls:result_transition", args=[result.pk, "godkann"]))
+    client.post(reverse("controls:result_approve", args=[result.pk]))
     result.refresh_from_db()
     assert result.state == ResultState.APPROVED
     client.force_login(handlaggare)

@@ -5,8 +5,8 @@ How it works:
 
 * `URLS` walks the URL conf (`get_resolver()`, included URL confs too). The Django admin's own
   pages are left out except `/admin/` itself; static and media files are left out.
-* `TABLE` has one row per URL name (several for a URL whose last path part chooses an action,
-  e.g. `steg/<action>/`). A row says which demo objects fill in the path and, per method, the
+* `TABLE` has one row per URL name (several for a URL whose last path part chooses a variant,
+  e.g. `pdf/<variant>/`). A row says which demo objects fill in the path and, per method, the
   outcome for each role and for an anonymous visitor. A URL without a row fails
   `test_url_access[<name>]`, so a new URL cannot be added without deciding who may use it.
 * The demo (`manage.py load_demo`, a few seconds including its PDFs) is loaded once for the
@@ -274,19 +274,12 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     "controls:occasion": Row(
         get=allow(STAFF), post=allow(STAB_EDITORS), kwargs=lambda d: {"pk": d.stab_occasion}
     ),
-    "controls:result_transition": (
-        post_only(
-            STAB_EDITORS,
-            lambda d: {"pk": d.stab_result, "action": "skicka"},
-            variant="skicka",
-        ),
-        post_only({G}, lambda d: {"pk": d.stab_result, "action": "godkann"}, variant="godkann"),
-        post_only(
-            {G},
-            lambda d: {"pk": d.stab_result, "action": "aterlamna"},
-            body=lambda d: {"comment": "Komplettera underlaget."},
-            variant="aterlamna",
-        ),
+    "controls:result_submit": post_only(STAB_EDITORS, lambda d: {"pk": d.stab_result}),
+    "controls:result_approve": post_only({G}, lambda d: {"pk": d.stab_result}),
+    "controls:result_return": post_only(
+        {G},
+        lambda d: {"pk": d.stab_result},
+        body=lambda d: {"comment": "Komplettera underlaget."},
     ),
     # The demo's open åtgärd belongs to BOU, the handläggare's own enhet.
     "controls:action_done": post_only(STAFF, lambda d: {"pk": d.action}),
@@ -347,18 +340,13 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
             "status": ActivityStatus.ONGOING,
         },
     ),
-    "contracts:activity_change": (
-        post_only(
-            CONTROLLER_UNIT_EDITORS,
-            lambda d: {"pk": d.followup, "aid": d.activity, "action": "ta-bort"},
-            variant="ta-bort",
-        ),
-        post_only(
-            CONTROLLER_UNIT_EDITORS,
-            lambda d: {"pk": d.followup, "aid": d.activity, "action": "status"},
-            body=lambda d: {f"aktivitet-{d.activity}-status": ActivityStatus.DEVIATION},
-            variant="status",
-        ),
+    "contracts:activity_remove": post_only(
+        CONTROLLER_UNIT_EDITORS, lambda d: {"pk": d.followup, "aid": d.activity}
+    ),
+    "contracts:activity_status": post_only(
+        CONTROLLER_UNIT_EDITORS,
+        lambda d: {"pk": d.followup, "aid": d.activity},
+        body=lambda d: {f"aktivitet-{d.activity}-status": ActivityStatus.DEVIATION},
     ),
     "contracts:deficiency_add": post_only(
         CONTROLLER_UNIT_EDITORS,
@@ -426,36 +414,28 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     "casework:memo_save": post_only(STAB_EDITORS, lambda d: {"pk": d.draft_memo}, body=_memo_body),
     "casework:memo_preview": get_only(STAFF, lambda d: {"pk": d.draft_memo}),
     "casework:memo_render": post_only(STAFF, lambda d: {"pk": d.draft_memo}),
-    "casework:memo_transition": (
-        post_only(
-            STAB_EDITORS,
-            lambda d: {"pk": d.draft_memo, "action": "granskning"},
-            variant="granskning",
-        ),
-        post_only(
-            LEADERSHIP,
-            lambda d: {"pk": d.draft_memo, "action": "aterfor"},
-            body=lambda d: {"reason": "Komplettera."},
-            variant="aterfor",
-        ),
-        post_only(
-            LEADERSHIP, lambda d: {"pk": d.draft_memo, "action": "godkann"}, variant="godkann"
-        ),
-        post_only(LEADERSHIP, lambda d: {"pk": d.draft_memo, "action": "skicka"}, variant="skicka"),
-        post_only(
-            STAB_EDITORS,
-            lambda d: {"pk": d.sent_stab_memo, "action": "ny-revision"},
-            body=lambda d: {"reason": "Nya siffror."},
-            variant="ny-revision",
-        ),
+    "casework:memo_submit": post_only(STAB_EDITORS, lambda d: {"pk": d.draft_memo}),
+    "casework:memo_return": post_only(
+        LEADERSHIP, lambda d: {"pk": d.draft_memo}, body=lambda d: {"reason": "Komplettera."}
+    ),
+    "casework:memo_approve": post_only(LEADERSHIP, lambda d: {"pk": d.draft_memo}),
+    "casework:memo_send": post_only(LEADERSHIP, lambda d: {"pk": d.draft_memo}),
+    "casework:memo_new_revision": post_only(
+        STAB_EDITORS, lambda d: {"pk": d.sent_stab_memo}, body=lambda d: {"reason": "Nya siffror."}
     ),
     "casework:signatory_add": post_only(
         STAB_EDITORS,
         lambda d: {"pk": d.draft_memo},
         body=lambda d: {"name": "Eva Exempel", "title": "Enhetschef"},
     ),
-    "casework:signatory_change": post_only(
-        STAB_EDITORS, lambda d: {"pk": d.draft_memo, "sid": d.signatory, "action": "ner"}
+    "casework:signatory_up": post_only(
+        STAB_EDITORS, lambda d: {"pk": d.draft_memo, "sid": d.signatory}
+    ),
+    "casework:signatory_down": post_only(
+        STAB_EDITORS, lambda d: {"pk": d.draft_memo, "sid": d.signatory}
+    ),
+    "casework:signatory_remove": post_only(
+        STAB_EDITORS, lambda d: {"pk": d.draft_memo, "sid": d.signatory}
     ),
     "casework:attachment_upload": post_only(
         STAB_EDITORS,
@@ -468,8 +448,14 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     "casework:attachment_link": post_only(
         STAB_EDITORS, lambda d: {"pk": d.draft_memo}, body=lambda d: {"source": d.link_source}
     ),
-    "casework:attachment_change": post_only(
-        STAB_EDITORS, lambda d: {"pk": d.draft_memo, "aid": d.attachment, "action": "ner"}
+    "casework:attachment_up": post_only(
+        STAB_EDITORS, lambda d: {"pk": d.draft_memo, "aid": d.attachment}
+    ),
+    "casework:attachment_down": post_only(
+        STAB_EDITORS, lambda d: {"pk": d.draft_memo, "aid": d.attachment}
+    ),
+    "casework:attachment_remove": post_only(
+        STAB_EDITORS, lambda d: {"pk": d.draft_memo, "aid": d.attachment}
     ),
     "casework:section_add": post_only(
         STAB_EDITORS, lambda d: {"pk": d.draft_memo}, body=lambda d: {"heading": "Bakgrund"}
@@ -481,8 +467,14 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     "casework:meeting_list": Row(get=allow(STAFF), post=allow(LEADERSHIP)),
     "casework:meeting_detail": get_only(STAFF, lambda d: {"pk": d.coming_meeting}),
     "casework:item_add": post_only(LEADERSHIP, lambda d: {"pk": d.coming_meeting}),
-    "casework:item_change": post_only(
-        LEADERSHIP, lambda d: {"pk": d.coming_meeting, "iid": d.coming_item, "action": "ner"}
+    "casework:item_up": post_only(
+        LEADERSHIP, lambda d: {"pk": d.coming_meeting, "iid": d.coming_item}
+    ),
+    "casework:item_down": post_only(
+        LEADERSHIP, lambda d: {"pk": d.coming_meeting, "iid": d.coming_item}
+    ),
+    "casework:item_remove": post_only(
+        LEADERSHIP, lambda d: {"pk": d.coming_meeting, "iid": d.coming_item}
     ),
     # Protokollsutdrag are recorded by the roles that keep the protokoll (issue item 12).
     "casework:decision_record": post_only(
