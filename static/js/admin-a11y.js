@@ -1,6 +1,6 @@
-// Names for the admin's fields that Django and Select2 leave without one (issue 17):
-// the inputs of tabular inlines get their column header and row number, autocomplete
-// (Select2) fields their field label, the filter widget's search icons role="img".
+// Names for the admin's fields that Django and Select2 leave without one (issue 17): the
+// split date/time inputs, the inputs of tabular inlines (column header and row number),
+// autocomplete (Select2) fields (their field label); the filter widget's icons role="img".
 (function () {
   "use strict";
 
@@ -50,7 +50,25 @@
     });
   }
 
+  // The split date/time widget: "Datum:" and "Tid:" are bare text before the inputs, and the
+  // field's label points at the date input only.
+  function nameSplitDateTime(root) {
+    root.querySelectorAll("p.datetime").forEach(function (paragraph) {
+      var inputs = paragraph.querySelectorAll("input");
+      if (inputs.length < 2) return;
+      var field = text(labelFor(inputs[0].id)).replace(/:$/, "");
+      Array.prototype.forEach.call(inputs, function (input) {
+        if (input.hasAttribute("aria-label")) return;
+        var part = input.previousSibling;
+        while (part && part.nodeType === 1 && part.tagName === "BR") part = part.previousSibling;
+        var caption = part && part.nodeType === 3 ? part.textContent.trim().replace(/:$/, "") : "";
+        input.setAttribute("aria-label", [field, caption.toLowerCase()].filter(Boolean).join(", "));
+      });
+    });
+  }
+
   function fix(root) {
+    nameSplitDateTime(root);
     nameTabular(root);
     nameAutocomplete(root);
     nameIcons(root);
