@@ -55,6 +55,24 @@ from contracts.models import ActivityStatus, Contract, Frequency, Procurement
 from contracts.models import FollowUp as ContractFollowUp
 from controls.models import Action, ControlPlan, Occasion, PlanState, Result, Risk
 from economy.models import AccountMapping, BudgetVersion, PersonnelSheet, Sheet, Tariff
+from goals import services as goal_services
+from goals.forms import (
+    ActivityForm,
+    AssessmentForm,
+    AssignmentAssessmentForm,
+    AssignmentForm,
+    GoalForm,
+    MeasureForm,
+)
+from goals.models import (
+    Activity,
+    Assignment,
+    AssignmentAssessment,
+    Goal,
+    GoalAssessment,
+    Measure,
+    MeasureValue,
+)
 from printing import services as printing_services
 from printing.models import RenderedDocument
 from reports.models import Report
@@ -83,6 +101,11 @@ STAB_EDITORS = frozenset({G, F, A})
 REPORT_SECTION_WRITERS = frozenset({H, C, G, F})
 # can_edit_in_unit for VUX or EA: the controller's enheter, not the handläggare's.
 CONTROLLER_UNIT_EDITORS = frozenset({C, G, F, A})
+# can_edit_goal_tree: förvaltningsledning and the administratör.
+GOAL_EDITORS = frozenset({G, F, A})
+# can_assess_goal for Nämndmål 3 per augusti 2024: its writer (the handläggare) and
+# förvaltningsledning.
+GOAL_WRITERS = frozenset({H, G, F})
 
 OK = "ok"
 DENIED = "denied"
@@ -405,6 +428,119 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
         PLANNERS, lambda d: {"slug": "taxor", "year": 2025, "pk": d.economy["tariff"]}
     ),
     "economy:register_copy": post_only(PLANNERS, lambda d: {"slug": "taxor", "year": 2025}),
+    # --- Mål (2024 with the assessments per augusti 2024; 2025, the copy, for new items) ------
+    # Staff read; förvaltningsledning and the administratör keep the tree (can_edit_goal_tree);
+    # förvaltningsledning assigns writers. Nämndmål 3 (BOU) per augusti 2024 is written by the
+    # handläggare, so she and förvaltningsledning may save it and its figures; the uppdrag's
+    # assessment has no writer: förvaltningsledning only.
+    "goals:index": Row(get=allow(STAFF), post=allow(GOAL_EDITORS), body=lambda d: {"year": 2026}),
+    "goals:tree": get_only(STAFF, lambda d: {"year": 2024}),
+    "goals:copy": Row(
+        get=allow(GOAL_EDITORS),
+        post=allow(GOAL_EDITORS),
+        kwargs=lambda d: {"year": 2025},
+        body=lambda d: {"year": 2026},
+    ),
+    "goals:goal_create": Row(
+        get=allow(GOAL_EDITORS),
+        post=allow(GOAL_EDITORS),
+        kwargs=lambda d: {"year": 2025},
+        body=lambda d: d.goals["new_goal"],
+    ),
+    "goals:activity_create": Row(
+        get=allow(GOAL_EDITORS),
+        post=allow(GOAL_EDITORS),
+        kwargs=lambda d: {"year": 2025},
+        body=lambda d: {"goal": d.goals["goal_2025"], "title": "Ny aktivitet", "sort_order": 9},
+    ),
+    "goals:assignment_create": Row(
+        get=allow(GOAL_EDITORS),
+        post=allow(GOAL_EDITORS),
+        kwargs=lambda d: {"year": 2025},
+        body=lambda d: d.goals["new_assignment"],
+    ),
+    "goals:plan_table": get_only(STAFF, lambda d: {"year": 2025}),
+    "goals:follow_up": get_only(STAFF, lambda d: {"year": 2024, "period": "augusti"}),
+    "goals:goal_detail": get_only(STAFF, lambda d: {"pk": d.goals["goal"]}),
+    "goals:goal_edit": Row(
+        get=allow(GOAL_EDITORS),
+        post=allow(GOAL_EDITORS),
+        kwargs=lambda d: {"pk": d.goals["goal"]},
+        body=lambda d: _form_body(GoalForm.initial_for(Goal.objects.get(pk=d.goals["goal"]))),
+    ),
+    # A nämndmål of 2025 made for the test: nothing refers to it, so it is deleted.
+    "goals:goal_delete": post_only(GOAL_EDITORS, lambda d: {"pk": d.goals["unused_goal"]}),
+    "goals:measure_create": Row(
+        get=allow(GOAL_EDITORS),
+        post=allow(GOAL_EDITORS),
+        kwargs=lambda d: {"pk": d.goals["goal"]},
+        body=lambda d: {"title": "Nytt mått", "decimals": 0, "source": "manual", "sort_order": 90},
+    ),
+    "goals:measure_preview": get_only(GOAL_EDITORS, lambda d: {"pk": d.goals["goal"]}),
+    "goals:assessment": Row(
+        get=allow(STAFF),
+        post=allow(GOAL_WRITERS),
+        kwargs=lambda d: {"pk": d.goals["goal"], "period": "augusti"},
+        body=lambda d: _form_body(
+            AssessmentForm.initial_for(GoalAssessment.objects.get(pk=d.goals["assessment"]))
+        ),
+    ),
+    "goals:assessment_assign": post_only(
+        LEADERSHIP,
+        lambda d: {"pk": d.goals["goal"], "period": "augusti"},
+        body=lambda d: {"writer": d.users[H].pk},
+    ),
+    "goals:measure_edit": Row(
+        get=allow(GOAL_EDITORS),
+        post=allow(GOAL_EDITORS),
+        kwargs=lambda d: {"pk": d.goals["measure"]},
+        body=lambda d: _form_body(
+            MeasureForm.initial_for(Measure.objects.get(pk=d.goals["measure"]))
+        ),
+    ),
+    # A 2025 mått without figures, so it is deleted.
+    "goals:measure_delete": post_only(GOAL_EDITORS, lambda d: {"pk": d.goals["unused_measure"]}),
+    "goals:measure_value": post_only(
+        GOAL_WRITERS,
+        lambda d: {"pk": d.goals["measure"], "period": "augusti"},
+        body=lambda d: d.goals["measure_value"],
+    ),
+    "goals:activity_edit": Row(
+        get=allow(GOAL_EDITORS),
+        post=allow(GOAL_EDITORS),
+        kwargs=lambda d: {"pk": d.goals["activity"]},
+        body=lambda d: _form_body(
+            ActivityForm.initial_for(Activity.objects.get(pk=d.goals["activity"]))
+        ),
+    ),
+    "goals:activity_delete": post_only(GOAL_EDITORS, lambda d: {"pk": d.goals["activity"]}),
+    "goals:assignment_edit": Row(
+        get=allow(GOAL_EDITORS),
+        post=allow(GOAL_EDITORS),
+        kwargs=lambda d: {"pk": d.goals["assignment"]},
+        body=lambda d: _form_body(
+            AssignmentForm.initial_for(Assignment.objects.get(pk=d.goals["assignment"]))
+        ),
+    ),
+    # The 2025 uppdrag (a copy, not yet assessed), so it is deleted.
+    "goals:assignment_delete": post_only(
+        GOAL_EDITORS, lambda d: {"pk": d.goals["unused_assignment"]}
+    ),
+    "goals:assignment_assessment": Row(
+        get=allow(STAFF),
+        post=allow(LEADERSHIP),
+        kwargs=lambda d: {"pk": d.goals["assignment"], "period": "augusti"},
+        body=lambda d: _form_body(
+            AssignmentAssessmentForm.initial_for(
+                AssignmentAssessment.objects.get(pk=d.goals["assignment_assessment"])
+            )
+        ),
+    ),
+    "goals:assignment_assessment_assign": post_only(
+        LEADERSHIP,
+        lambda d: {"pk": d.goals["assignment"], "period": "augusti"},
+        body=lambda d: {"writer": d.users[C].pk},
+    ),
     # --- Ärenden och tjänsteskrivelser (the STAB draft SN/2026:1) ------------------------------
     "casework:case_list": Row(get=allow(STAFF), post=allow(STAFF)),
     "casework:case_detail": get_only(STAFF, lambda d: {"pk": d.draft_case}),
@@ -601,6 +737,8 @@ class Demo:
     report_section: int
     # Ekonomi: the Verksamheter sheet per augusti 2024 and the other objects its URLs name.
     economy: dict = dataclasses.field(default_factory=dict)
+    # Mål: the goals, mått, aktiviteter, uppdrag and assessments the goal URLs name.
+    goals: dict = dataclasses.field(default_factory=dict)
 
     def document(self, key: str) -> dict:
         """The path parameters of /pdf/…/ for a document, by the pattern's own names."""
@@ -642,6 +780,75 @@ def _economy(client) -> dict:
         "personnel": PersonnelSheet.objects.get(year=2024).pk,
         "version": BudgetVersion.objects.get(name="Budget 2025").pk,
         "tariff": Tariff.objects.filter(plan_year=2025).order_by("pk").first().pk,
+    }
+
+
+def _form_body(initial: dict) -> dict:
+    """A form's initial values as a POST body: empty values left out, dates as ISO text."""
+    body = {}
+    for key, value in initial.items():
+        if value is None or value is False or value in ("", []):
+            continue
+        body[key] = value.isoformat() if isinstance(value, datetime.date) else value
+    return body
+
+
+def _goals(by: User) -> dict:
+    """Nämndmål 3 (BOU) of 2024, with its first hand-entered mått, an activity and the
+    assessment per augusti 2024 (written by the handläggare); the KF uppdrag of 2024 and its
+    assessment; 2025's copy of both for new items; and what may be deleted: a new nämndmål of
+    2025, a 2025 mått without figures and the 2025 uppdrag (not yet assessed)."""
+    nm3 = Goal.objects.get(plan__year=2024, level__code="NAMNDMAL", responsible_unit__code="BOU")
+    nm3_2025 = Goal.objects.get(
+        plan__year=2025, level__code="NAMNDMAL", responsible_unit__code="BOU"
+    )
+    measure = nm3.measures.filter(source="manual").order_by("sort_order", "pk").first()
+    stored = MeasureValue.objects.get(measure=measure, period="augusti")
+    prefix = f"matt-{measure.pk}-"
+    parent_2025 = nm3_2025.parent
+    unused = goal_services.goal_save(
+        plan=nm3_2025.plan,
+        data={
+            "level": nm3_2025.level,
+            "parent": parent_2025,
+            "title": "Ett mål som inget hänvisar till",
+            "sort_order": 99,
+        },
+        by=by,
+    )
+    assignment = Assignment.objects.get(plan__year=2024)
+    return {
+        "goal": nm3.pk,
+        "goal_2025": nm3_2025.pk,
+        "measure": measure.pk,
+        "activity": nm3.activities.order_by("sort_order", "pk").first().pk,
+        "assessment": GoalAssessment.objects.get(goal=nm3, period="augusti").pk,
+        "assignment": assignment.pk,
+        "assignment_assessment": assignment.assessments.get(period="augusti").pk,
+        "unused_goal": unused.pk,
+        "unused_measure": Measure.objects.filter(goal__plan__year=2025, values__isnull=True)
+        .order_by("pk")
+        .first()
+        .pk,
+        "unused_assignment": Assignment.objects.get(plan__year=2025).pk,
+        "new_goal": {
+            "level": nm3_2025.level_id,
+            "parent": parent_2025.pk,
+            "title": "Ett nytt nämndmål",
+            "sort_order": 50,
+        },
+        "new_assignment": {
+            "text": "Ett nytt uppdrag från kommunfullmäktige.",
+            "decided_by": "Kommunfullmäktige",
+            "lead_committee": assignment.lead_committee_id,
+            "participating_committees": [nm3.plan.committee_id],
+            "sort_order": 2,
+        },
+        "measure_value": {
+            f"{prefix}value": "230",
+            f"{prefix}comparison_value": "185",
+            f"{prefix}version": stored.version,
+        },
     }
 
 
@@ -718,6 +925,7 @@ def _load() -> Demo:
     worker_check = solna_services.worker_check_request(by=users[A])
 
     economy = _economy(client)
+    goals = _goals(granskare)
     followup = ContractFollowUp.objects.filter(activities__isnull=False).distinct().get()
     contract = Contract.objects.filter(unit__code="VUX", extensions__isnull=False).first()
     annual = Report.objects.get(kind__code="arsredovisning", year=2024)
@@ -771,6 +979,7 @@ def _load() -> Demo:
         sent_report=Report.objects.get(kind__code="delarsrapport", year=2024).pk,
         report_section=annual.sections.get(title="Händelser av väsentlig betydelse").pk,
         economy=economy,
+        goals=goals,
     )
 
 
