@@ -16,7 +16,9 @@ from django.db import transaction
 
 from casework import services as casework_services
 from casework.models import Case, Meeting
-from reports import assembly, services
+from printing import services as printing
+from printing.models import RenderStatus
+from reports import assembly, printed, services
 from reports.models import Report, ReportKind, SectionMode
 from solna_sn.errors import StateError
 from solna_sn.models import Committee, Unit, User
@@ -133,6 +135,8 @@ def _delarsrapport(committee, users) -> str:
     services.report_submit(report=report, by=users["granskare"])
     services.report_approve(report=report, by=chief)
     services.report_send(report=report, by=chief, confirm_warnings=True)
+    if case.memos.exists():  # casework's demo wrote "Tjänsteskrivelse — Delårsrapport …"
+        services.report_memo_create(report=report, by=chief)
     services.report_correction_add(
         report=report,
         by=chief,
@@ -171,6 +175,20 @@ def _arsredovisning(committee, users) -> str:
     return f"årsredovisningen 2024 pågår ({done} av {total} avsnitt klara)"
 
 
+def render_sent(*, by) -> int:
+    """Render the PDF of every sent report here and now (there may be no worker while loading
+    demo data), as casework's demo does for the meetings; idempotent by content hash."""
+    rendered = 0
+    for report in Report.objects.filter(sent_at__isnull=False).select_related("kind"):
+        sections = report.sections.select_related("writer", "unit", "last_writer").order_by("order")
+        html = printed.report_html(assembly.assemble(report, sections))
+        document = services.pdf_request(report=report, html=html, by=by)
+        if document.status == RenderStatus.QUEUED:
+            printing.run(document.pk)
+            rendered += 1
+    return rendered
+
+
 def load(*, by) -> str:
     """`by` is the user load_demo passes; each step is done by the demo user whose role it
     belongs to."""
@@ -181,4 +199,7 @@ def load(*, by) -> str:
     with transaction.atomic():
         services.kinds_seed(committee=committee, by=by)
         parts = [_delarsrapport(committee, users), _arsredovisning(committee, users)]
+    rendered = render_sent(by=users["forvaltningschef"])
+    if rendered:
+        parts.append(f"{rendered} PDF framställd")
     return "3 rapporttyper; " + "; ".join(parts) + "."

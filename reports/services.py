@@ -459,11 +459,15 @@ def decision_proposal(report: Report) -> str:
 @transaction.atomic
 def report_memo_create(*, report: Report, by):
     """The tjänsteskrivelse that carries the report to the nämnd, under the report's ärende,
-    placed on the report's meeting if it has one and the ärende is not on it yet."""
+    placed on the report's meeting if it has one and the ärende is not on it yet. When the
+    ärende already has a tjänsteskrivelse, the report is linked to it (its latest revision)."""
     require(permissions.can_manage_reports(by))
     report = _lock_report(report)
     if report.memo_id:
         raise StateError("Rapporten har redan en tjänsteskrivelse.")
+    existing = report.case.memos.order_by("-revision").first()
+    if existing is not None:
+        return _memo_link(report=report, memo=existing, by=by)
     memo = casework_services.memo_create(case=report.case, by=by, unit=report.case.unit)
     data = {name: getattr(memo, name) for name in casework_services.MEMO_TEXT_FIELDS}
     data.update(
@@ -479,6 +483,17 @@ def report_memo_create(*, report: Report, by):
     if report.meeting and not report.meeting.items.filter(case=report.case).exists():
         casework_services.agenda_item_add(meeting=report.meeting, by=by, case=report.case)
     audit.record("report.memo_created", by=by, target=report, changes={"memo": (None, memo.pk)})
+    return memo
+
+
+def _memo_link(*, report: Report, memo, by):
+    """The ärende already has its tjänsteskrivelse (written in casework): the report points
+    at its latest revision instead of a second memo being made."""
+    report.memo = memo
+    report.save(update_fields=["memo"])
+    if report.meeting and not report.meeting.items.filter(case=report.case).exists():
+        casework_services.agenda_item_add(meeting=report.meeting, by=by, case=report.case)
+    audit.record("report.memo_linked", by=by, target=report, changes={"memo": (None, memo.pk)})
     return memo
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casework import documents, services
+from casework import documents, meeting_papers, services
 from casework.forms import AgendaItemForm, DecisionForm, MeetingForm, ReportBackForm
 from casework.models import (
     AgendaItem,
@@ -246,6 +246,7 @@ def reading_room(request):
         "-finished_at"
     ):
         bundles.setdefault(document.subject_id, {}).setdefault(document.kind, document)
+    others = meeting_papers.papers_for([m.pk for m in meetings], request.user)
     today = timezone.localdate()
     rows = []
     for meeting in meetings:
@@ -260,6 +261,7 @@ def reading_room(request):
                 "public": papers.get(RenderKind.BUNDLE_PUBLIC),
                 "internal": papers.get(RenderKind.BUNDLE_INTERNAL) if internal else None,
                 "items": items,
+                "others": others.get(meeting.pk, []),
             }
         )
     return render(

@@ -217,6 +217,7 @@ def report_pdf(request, pk):
 @permission_required(permissions.can_view_reports)
 def report_memo(request, pk):
     report = _report(pk)
+    existed = report.case.memos.exists()
     try:
         memo = services.report_memo_create(report=report, by=request.user)
     except StateError as error:
@@ -225,6 +226,9 @@ def report_memo(request, pk):
         for message in error.messages:
             messages.error(request, message)
     else:
+        if existed:
+            messages.success(request, f"Rapporten är kopplad till tjänsteskrivelsen ”{memo}”.")
+            return redirect("reports:report_detail", pk=report.pk)
         placed = " och placerad på sammanträdet" if report.meeting else ""
         messages.success(request, f"Tjänsteskrivelsen är skapad{placed}.")
         return redirect("casework:memo_detail", pk=memo.pk)

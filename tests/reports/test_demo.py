@@ -4,8 +4,12 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
 
+from printing.models import RenderedDocument, RenderStatus
 from reports.models import Report, ReportState
+from solna_sn.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +22,15 @@ def test_demo_loads_a_sent_delarsrapport_and_an_annual_report_in_progress():
     assert delar.case.dnr == "SN/2023:1" and str(delar.meeting.date) == "2024-10-07"
     assert delar.sections.filter(title="Sammanfattning").get().frozen_body
     assert delar.corrections.exists()
+    assert delar.memo.title == "Delårsrapport per augusti 2024" and delar.memo.is_frozen
+    pdf = RenderedDocument.objects.for_subject(delar).get()
+    assert pdf.status == RenderStatus.DONE and pdf.sent_version and pdf.page_count > 10
+    client = Client()
+    client.force_login(User.objects.get(username="namndledamot"))
+    room = client.get(reverse("casework:reading_room")).content.decode()
+    link = reverse("printing:render_file", args=[pdf.token])
+    assert f'href="{link}"' in room and "Delårsrapport per augusti 2024 (PDF," in room
+    assert client.get(link).status_code == 200
     annual = Report.objects.get(kind__code="arsredovisning", year=2024)
     assert annual.state == ReportState.DRAFT and annual.carried_from == delar
     done = annual.sections.filter(mode="written", status="klar").count()

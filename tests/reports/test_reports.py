@@ -5,8 +5,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from printing.models import RenderedDocument
+from casework import services as casework_services
+from casework.models import Meeting
+from printing.models import RenderedDocument, RenderStatus
 from reports import services
 from reports.models import Report, ReportKind, ReportState, SectionVersion
 from solna_sn.errors import StaleEditError, StateError
@@ -261,6 +264,51 @@ def test_the_memo_is_created_and_placed_on_the_meeting(report, people):
     memo = services.report_memo_create(report=report, by=people["granskare"])
     assert memo.decision_proposal == "Socialnämnden tar del av delårsrapport per augusti 2024."
     assert report.meeting.items.get().memo == memo
+
+
+def test_the_memo_action_links_the_memo_the_case_already_has(report, people, client):
+    memo = casework_services.memo_create(case=report.case, by=people["granskare"])
+    client.force_login(people["granskare"])
+    response = client.post(reverse("reports:report_memo", args=[report.pk]))
+    assert response.status_code == 302 and response.url == reverse(
+        "reports:report_detail", args=[report.pk]
+    )
+    report.refresh_from_db()
+    assert report.memo == memo and report.case.memos.count() == 1
+    assert report.meeting.items.get().case == report.case
+    page = client.get(reverse("reports:report_detail", args=[report.pk])).content.decode()
+    assert f'href="{reverse("casework:memo_detail", args=[memo.pk])}"' in page
+    assert "Skapa tjänsteskrivelsen" not in page
+
+
+def test_the_sent_report_is_in_the_reading_room_among_its_meetings_papers(report, people, client):
+    _finish(report, people)
+    _approve(report, people)
+    services.report_send(report=report, by=people["chief"], confirm_warnings=True)
+    Meeting.objects.filter(pk=report.meeting_id).update(sent_at=timezone.now())
+
+    def rendered(sent_version, title):
+        return RenderedDocument.objects.create(
+            kind=services.RENDER_KIND,
+            subject_type="reports.report",
+            subject_id=report.pk,
+            content_hash=title,
+            title=title,
+            html="<p></p>",
+            status=RenderStatus.DONE,
+            sent_version=sent_version,
+            page_count=21,
+            file="rendered/test.pdf",
+            finished_at=timezone.now(),
+        )
+
+    sent = rendered(True, "Delårsrapport per augusti 2024")
+    draft = rendered(False, "Utkastet")
+    client.force_login(people["member"])
+    page = client.get(reverse("casework:reading_room")).content.decode()
+    link = reverse("printing:render_file", args=[sent.token])
+    assert f'href="{link}"' in page and "Delårsrapport per augusti 2024 (PDF, 21 sidor)" in page
+    assert draft.token not in page and "Utkastet" not in page
 
 
 # --- Access ------------------------------------------------------------------------------------
