@@ -182,7 +182,8 @@ def meeting_problems(meeting: Meeting) -> list[str]:
 @transaction.atomic
 def meeting_send(*, meeting: Meeting, by) -> Meeting:
     """Send the kallelse with its papers to the nämnd: every memo on the list must be approved
-    (it is sent now) or already sent. The PDFs are queued for the worker."""
+    (it is sent now) or already sent. The PDFs of the memos and both bundles are requested in
+    the same transaction and queued for the worker when it commits."""
     meeting = _lock_meeting(meeting)
     require(permissions.can_send_to_committee(by))
     _require_unsent(meeting)
@@ -206,14 +207,13 @@ def meeting_send(*, meeting: Meeting, by) -> Meeting:
     meeting.save()
     meeting.refresh_from_db()
     audit.record("meeting.sent", by=by, target=meeting, changes={"kallelse": (None, "skickad")})
-
-    def queue():
-        for memo in memos:
-            render_request(kind=RenderKind.MEMO, memo=memo)
-        render_request(kind=RenderKind.BUNDLE_PUBLIC, meeting=meeting)
-        render_request(kind=RenderKind.BUNDLE_INTERNAL, meeting=meeting)
-
-    transaction.on_commit(queue)
+    # The render rows belong to the sending: made in this transaction, so a failure leaves
+    # neither a sent meeting nor documents of it. The worker is told only on commit
+    # (printing.services.request enqueues with transaction.on_commit).
+    for memo in memos:
+        render_request(kind=RenderKind.MEMO, memo=memo)
+    render_request(kind=RenderKind.BUNDLE_PUBLIC, meeting=meeting)
+    render_request(kind=RenderKind.BUNDLE_INTERNAL, meeting=meeting)
     return meeting
 
 

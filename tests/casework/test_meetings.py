@@ -4,9 +4,11 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 
 from casework import documents, services
 from casework.models import AgendaItem, Decision, MemoState, RenderKind
+from printing import services as printing_services
 from printing.models import RenderedDocument
 from tests.casework.conftest import fill
 
@@ -116,6 +118,55 @@ def test_sending_sends_the_memos_and_locks_the_list(
     assert kinds == sorted([RenderKind.MEMO, RenderKind.BUNDLE_PUBLIC, RenderKind.BUNDLE_INTERNAL])
     with pytest.raises(services.StateError):
         services.agenda_item_add(meeting=meeting, title="Sent tillagt", by=granskare)
+
+
+class SentTasks(list):
+    """The broker, faked at the process boundary: the tasks that would have been sent."""
+
+    def send_task(self, name, kwargs=None, **options):
+        self.append((name, kwargs))
+
+
+@pytest.fixture
+def sent_tasks(monkeypatch):
+    tasks = SentTasks()
+    monkeypatch.setattr(printing_services.celery_app, "send_task", tasks.send_task)
+    return tasks
+
+
+def test_sending_makes_the_render_rows_at_once_and_queues_them_on_commit(
+    django_capture_on_commit_callbacks, sent_tasks, meeting, granskare, chief, memo, handlaggare
+):
+    approve(memo, handlaggare, granskare)
+    services.agenda_item_add(meeting=meeting, case=memo.case, by=granskare)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_send(meeting=meeting, by=chief)
+        # Inside the transaction: the rows exist, nothing is queued yet.
+        assert RenderedDocument.objects.count() == 3
+        assert sent_tasks == []
+    documents = set(RenderedDocument.objects.values_list("pk", flat=True))
+    assert {kwargs["document_id"] for _, kwargs in sent_tasks} == documents
+
+
+def test_a_failure_after_the_render_request_leaves_no_rows_and_sends_nothing(
+    django_capture_on_commit_callbacks, sent_tasks, meeting, granskare, chief, memo, handlaggare
+):
+    approve(memo, handlaggare, granskare)
+    services.agenda_item_add(meeting=meeting, case=memo.case, by=granskare)
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.meeting_send(meeting=meeting, by=chief)
+        raise RuntimeError("the caller fails after sending")
+    assert RenderedDocument.objects.count() == 0
+    assert callbacks == []
+    assert sent_tasks == []
+    meeting.refresh_from_db()
+    memo.refresh_from_db()
+    assert not meeting.is_sent
+    assert memo.state == MemoState.APPROVED
 
 
 def test_public_bundle_withholds_the_secret_item(
