@@ -38,6 +38,9 @@ from contracts.models import (
 )
 from solna_sn.models import Unit, User
 
+# The follow-ups are planned on casework's demo meetings.
+DEPENDS_ON = ("casework",)
+
 D = datetime.date
 MARKER = "Familjerådgivning med kundval"
 PLAN_YEAR = 2024
