@@ -12,6 +12,7 @@ import html
 from dataclasses import dataclass, field
 
 from reports import richtext
+from reports.generators import all as _every_generator  # noqa: F401  (fills the registry)
 from reports.generators.base import Figure, Generated, ReportPeriod, generate
 from reports.models import Report, ReportSection, SectionMode
 
