@@ -1,0 +1,114 @@
+"""Report cost on the demo data: the full Delårsrapport per augusti 2024 assembled from the
+data, rendered as the worker does it (WeasyPrint + PDF/UA repair, without storage) in a warm
+process, the same HTML printed by headless Chromium, their ratio, and the report page's query
+count."""
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import _demo_db
+
+_demo_db.setup()
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from printing import services as printing_services
+from reports import assembly, printed
+from reports.models import Report
+from solna_sn.lib import pdf as pdflib
+from solna_sn.models import User
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def median_ms(function, *, warmups: int, repeats: int) -> tuple[float, object]:
+    result = None
+    for _ in range(warmups):
+        result = function()
+    timings = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = function()
+        timings.append(time.perf_counter() - start)
+    return statistics.median(timings) * 1000, result
+
+
+report = Report.objects.filter(kind__code="delarsrapport", year=2024).first()
+if report is None:
+    sys.exit("the demo load made no delårsrapport")
+
+
+def html_of() -> str:
+    sections = report.sections.select_related("writer", "unit", "last_writer").order_by("order")
+    return printed.report_html(assembly.assemble(report, sections))
+
+
+assemble_ms, html = median_ms(html_of, warmups=1, repeats=5)
+print(f"report_assemble: {assemble_ms:.0f} ms")
+
+render_ms, (pdf, pages) = median_ms(
+    lambda: printing_services.render_pdf(html, [], []), warmups=1, repeats=3
+)
+print(f"report_pdf_render: {render_ms:.0f} ms")
+print(f"report_pdf_pages: {pages} pages")
+print(f"report_pdf_tables: {html.count('<table')} count")
+
+if not CHROMIUM.exists():
+    print("chromium_report_print: n/a (chromium saknas)")
+else:
+    with tempfile.TemporaryDirectory(prefix="solna-bench-chromium-") as work:
+        work = Path(work)
+        static = printing_services.static_dir()
+        (work / "css").symlink_to(static / "css")
+        (work / "fonts").symlink_to(static / "fonts")
+        source, out = work / "report.html", work / "report.pdf"
+        source.write_text(html, encoding="utf-8")
+        command = [
+            str(CHROMIUM),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-pdf-header-footer",
+            f"--user-data-dir={work / 'profile'}",
+            f"--print-to-pdf={out}",
+            source.as_uri(),
+        ]
+
+        def chromium() -> None:
+            out.unlink(missing_ok=True)
+            result = subprocess.run(
+                command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=180
+            )
+            if result.returncode != 0 or not out.exists():
+                raise RuntimeError(result.stderr.decode(errors="replace")[-500:])
+
+        try:
+            chromium_ms, _ = median_ms(chromium, warmups=1, repeats=3)
+        except (RuntimeError, OSError, subprocess.TimeoutExpired) as error:
+            print("chromium_report_print: n/a (chromium misslyckades)")
+            print(f"  {str(error).strip()}", file=sys.stderr)
+        else:
+            print(f"chromium_report_print: {chromium_ms:.0f} ms")
+            print(f"chromium_report_pages: {pdflib.page_count(out.read_bytes())} pages")
+            print(f"report_pdf_vs_chromium: {render_ms / chromium_ms:.2f} x")
+
+client = Client()
+client.force_login(User.objects.get(username="granskare"))
+url = reverse("reports:report_detail", args=[report.pk])
+client.get(url)  # warm
+with CaptureQueriesContext(connection) as queries:
+    response = client.get(url)
+assert response.status_code == 200, response.status_code
+print(f"report_page_queries: {len(queries)} queries")
