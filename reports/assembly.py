@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from reports import richtext
 from reports.generators import all as _every_generator  # noqa: F401  (fills the registry)
 from reports.generators.base import Figure, Generated, ReportPeriod, generate
-from reports.models import Report, ReportSection, SectionMode
+from reports.models import Report, ReportCorrection, ReportSection, SectionMode
 
 
 def period_of(report: Report) -> ReportPeriod:
@@ -62,10 +62,42 @@ class Assembly:
     # Every figure a writer may insert: key → (label, text).
     figures: dict[str, tuple[str, str]]
     frozen: bool
+    # Corrections of the year's earlier sent reports: [(report, [correction, …]), …].
+    corrections: list = field(default_factory=list)
 
     @property
     def toc(self) -> list[PrintedSection]:
         return [p for p in self.sections if p.section.in_toc and p.section.title]
+
+    @property
+    def corrections_title(self) -> str:
+        """ "Rättelser sedan delårsrapporten" (one earlier report), else "… tidigare rapporter"."""
+        if len(self.corrections) == 1:
+            name = self.corrections[0][0].kind.name.split()[0].lower()
+            return f"Rättelser sedan {name}en"
+        return "Rättelser sedan tidigare rapporter i år"
+
+
+def earlier_corrections(report: Report) -> list:
+    """Corrections made after the year's earlier reports were sent, for the next report of the
+    year. A sent report lists those made before it was sent, so its PDF reproduces."""
+    until = report.sent_at
+    corrections = (
+        ReportCorrection.objects.filter(
+            report__committee_id=report.committee_id,
+            report__year=report.year,
+            report__sent_at__isnull=False,
+        )
+        .exclude(report_id=report.pk)
+        .select_related("report__kind", "section")
+        .order_by("report__sent_at", "created_at")
+    )
+    if until is not None:
+        corrections = corrections.filter(report__sent_at__lt=until, created_at__lt=until)
+    grouped: dict[Report, list] = {}
+    for correction in corrections:
+        grouped.setdefault(correction.report, []).append(correction)
+    return list(grouped.items())
 
 
 def live_figures(report: Report, sections) -> tuple[dict, dict[int, Generated]]:
@@ -86,7 +118,9 @@ def assemble(report: Report, sections=None) -> Assembly:
     if report.is_frozen:
         figures = {key: tuple(value) for key, value in report.frozen_figures.items()}
         printed = [PrintedSection(s, s.frozen_body, dict(s.frozen_figures)) for s in sections]
-        return Assembly(report, printed, figures, frozen=True)
+        return Assembly(
+            report, printed, figures, frozen=True, corrections=earlier_corrections(report)
+        )
     figures, generated = live_figures(report, sections)
     texts = {key: text for key, (_label, text) in figures.items()}
     printed = []
@@ -102,7 +136,7 @@ def assemble(report: Report, sections=None) -> Assembly:
             )
         else:
             printed.append(PrintedSection(section, ""))
-    return Assembly(report, printed, figures, frozen=False)
+    return Assembly(report, printed, figures, frozen=False, corrections=earlier_corrections(report))
 
 
 def _name(section: ReportSection) -> str:

@@ -311,6 +311,35 @@ def test_the_sent_report_is_in_the_reading_room_among_its_meetings_papers(report
     assert draft.token not in page and "Utkastet" not in page
 
 
+def test_corrections_since_the_delarsrapport_are_listed_in_the_next_report(
+    report, people, committee, case, client
+):
+    _finish(report, people)
+    _approve(report, people)
+    services.report_send(report=report, by=people["chief"], confirm_warnings=True)
+    services.report_correction_add(
+        report=report,
+        section=written(report, "Ekonomisk analys"),
+        text="Andelen är 7,0 %, inte 7,1 %.",
+        by=people["chief"],
+    )
+    year_kind = ReportKind.objects.create(
+        committee=committee, code="arsredovisning", name="Årsredovisning", period="helar"
+    )
+    for outline in report.kind.outline.all():
+        outline.pk = None
+        outline.kind = year_kind
+        outline.save()
+    annual = services.report_create(kind=year_kind, year=2024, case=case, by=people["granskare"])
+    client.force_login(people["granskare"])
+    html = client.get(reverse("reports:report_preview", args=[annual.pk])).content.decode()
+    assert '<a href="#rattelser"><span class="toc-title">Rättelser sedan delårsrapporten' in html
+    assert "<h3>Delårsrapport per augusti 2024</h3>" in html
+    assert "Ekonomisk analys: Andelen är 7,0 %, inte 7,1 %." in html
+    own = client.get(reverse("reports:report_preview", args=[report.pk])).content.decode()
+    assert "rattelser" not in own  # a report does not list its own corrections
+
+
 # --- Access ------------------------------------------------------------------------------------
 
 
