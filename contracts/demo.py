@@ -26,7 +26,7 @@ from contracts.models import (
     AcquisitionForm,
     ActivityStatus,
     Contract,
-    FollowUp,
+    ContractFollowUp,
     FollowUpKind,
     FollowUpTemplate,
     Frequency,
@@ -286,7 +286,7 @@ def load(*, by) -> str:
                 by=planner,
             )
         services.plan_approve(plan=plan, by=chief)
-        _family_followup(FollowUp.objects.get(plan=plan, contract=family), staff, chief)
+        _family_followup(ContractFollowUp.objects.get(plan=plan, contract=family), staff, chief)
     planned = plan.followups.count()
     return (
         f"5 avtal, 3 upphandlingar, tidsplan {PLAN_YEAR} med {planned} uppföljningar, "
@@ -300,7 +300,7 @@ def _october_meeting():
     return Meeting.objects.filter(date=D(2024, 10, 7)).first()
 
 
-def _family_followup(followup: FollowUp, staff, chief) -> None:
+def _family_followup(followup: ContractFollowUp, staff, chief) -> None:
     followup = services.followup_start(followup=followup, by=staff)
     ratings = {
         "1.1": (Rating.VERY_GOOD, "Alla leverantörer erbjuder första samtal inom avtalad tid."),

@@ -7,7 +7,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from contracts import reporting
-from contracts.models import FollowUp, FollowUpKind
+from contracts.models import ContractFollowUp, FollowUpKind
 from solna_sn.lib.xlsx import append_header, append_row, workbook_bytes
 
 DATE_FORMAT = "yyyy-mm-dd"
@@ -86,7 +86,7 @@ def register_workbook(rows) -> bytes:
     return workbook_bytes(workbook)
 
 
-def followup_workbook(followup: FollowUp) -> bytes:
+def followup_workbook(followup: ContractFollowUp) -> bytes:
     """One sheet Uppföljning: the facts, then the items (ordinarie) or checks (förenklad), the
     rating counts, the supplier's checklist and the deficiencies."""
 

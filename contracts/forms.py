@@ -13,7 +13,7 @@ from contracts.models import (
     ChecklistPlaceStatus,
     CheckResult,
     Contract,
-    FollowUp,
+    ContractFollowUp,
     FollowUpKind,
     FollowUpTemplate,
     Frequency,
@@ -343,7 +343,7 @@ class FollowUpForm(AccessibleForm):
     )
     completed_on = _date("Uppföljningen genomförd")
 
-    def __init__(self, *args, followup: FollowUp, **kwargs):
+    def __init__(self, *args, followup: ContractFollowUp, **kwargs):
         super().__init__(*args, **kwargs)
         self.followup = followup
         self.item_fields = []

@@ -372,7 +372,7 @@ class Outcome(models.TextChoices):
     NOT_FULFILLED = "foljs_ej", "Avtalet följs inte"
 
 
-class FollowUp(models.Model):
+class ContractFollowUp(models.Model):
     """One contract's follow-up in one year: first a row of the plan (kind, meeting), then the
     follow-up itself. Approved follow-ups are locked."""
 
@@ -484,7 +484,7 @@ class FollowUpItem(models.Model):
     """A numbered item of an ordinarie follow-up ("4.2 …"), copied from the template when the
     follow-up starts so later template changes leave it alone."""
 
-    followup = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="items")
+    followup = models.ForeignKey(ContractFollowUp, on_delete=models.CASCADE, related_name="items")
     area_number = models.PositiveSmallIntegerField("områdesnummer")
     area_title = models.CharField("område", max_length=200)
     number = models.PositiveSmallIntegerField("nummer")
@@ -534,7 +534,9 @@ class ChecklistActivity(models.Model):
     """An activity the supplier must carry out at a frequency, with its status; where a unit
     or home differs from the common status it has a ChecklistPlaceStatus."""
 
-    followup = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="activities")
+    followup = models.ForeignKey(
+        ContractFollowUp, on_delete=models.CASCADE, related_name="activities"
+    )
     frequency = models.CharField("hur ofta", max_length=10, choices=Frequency.choices)
     text = models.CharField("aktivitet", max_length=300)
     status = models.CharField("status", max_length=20, choices=ActivityStatus.choices)
@@ -568,7 +570,9 @@ class ChecklistPlaceStatus(models.Model):
 class Deficiency(models.Model):
     """An identified brist and the action the supplier must take, with a deadline."""
 
-    followup = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="deficiencies")
+    followup = models.ForeignKey(
+        ContractFollowUp, on_delete=models.CASCADE, related_name="deficiencies"
+    )
     description = models.TextField("brist")
     action = models.TextField("krav på åtgärd")
     deadline = models.DateField("åtgärdas senast")
@@ -597,7 +601,7 @@ class CheckResult(models.TextChoices):
 
 
 class SimplifiedCheck(models.Model):
-    followup = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="checks")
+    followup = models.ForeignKey(ContractFollowUp, on_delete=models.CASCADE, related_name="checks")
     topic = models.CharField("kontroll", max_length=20, choices=CheckTopic.choices)
     position = models.PositiveSmallIntegerField("ordning")
     result = models.CharField("resultat", max_length=10, choices=CheckResult.choices, blank=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 
 from contracts import rules
-from contracts.models import Contract, FollowUp, Procurement
+from contracts.models import Contract, ContractFollowUp, Procurement
 
 
 def contracts_for_register():
@@ -56,7 +56,7 @@ def register_rows(contracts, today: datetime.date) -> list[RegisterRow]:
 
 def followups_of_contract(contract: Contract):
     return (
-        FollowUp.objects.filter(contract=contract)
+        ContractFollowUp.objects.filter(contract=contract)
         .select_related("plan", "meeting")
         .order_by("-plan__year")
     )

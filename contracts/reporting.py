@@ -15,7 +15,7 @@ from django.utils import timezone
 from contracts import rules
 from contracts.models import (
     CheckResult,
-    FollowUp,
+    ContractFollowUp,
     FollowUpKind,
     FollowUpStatus,
     Frequency,
@@ -25,7 +25,7 @@ from contracts.models import (
 )
 
 
-def rating_counts(followup: FollowUp) -> list[tuple[str, str, int]]:
+def rating_counts(followup: ContractFollowUp) -> list[tuple[str, str, int]]:
     """(value, label, count) per rating in scale order, then unrated; computed from the
     items (prefetch them)."""
     counts = rules.count_ratings((item.rating for item in followup.items.all()), Rating.values)
@@ -34,7 +34,7 @@ def rating_counts(followup: FollowUp) -> list[tuple[str, str, int]]:
     return rows
 
 
-def areas(followup: FollowUp) -> list[tuple[int, str, list]]:
+def areas(followup: ContractFollowUp) -> list[tuple[int, str, list]]:
     """Items grouped by area in order: (number, title, items)."""
     grouped: dict[int, tuple[int, str, list]] = {}
     for item in followup.items.all():
@@ -44,7 +44,7 @@ def areas(followup: FollowUp) -> list[tuple[int, str, list]]:
     return [grouped[key] for key in sorted(grouped)]
 
 
-def checklist(followup: FollowUp) -> list[tuple[str, list]]:
+def checklist(followup: ContractFollowUp) -> list[tuple[str, list]]:
     """Supplier activities grouped by frequency (varje vecka … varje år), empty groups left out."""
 
     groups = []
@@ -86,7 +86,7 @@ def _join(parts: list[str]) -> str:
     return ", ".join(parts[:-1]) + " och " + parts[-1]
 
 
-def _kind_phrase(followup: FollowUp) -> str:
+def _kind_phrase(followup: ContractFollowUp) -> str:
     kind = "en ordinarie" if followup.kind == FollowUpKind.ORDINARY else "en förenklad"
     return f"{kind} uppföljning av {_lower_first(followup.contract.area)}"
 
@@ -96,7 +96,7 @@ def followup_paragraph(year: int, *, today: datetime.date | None = None) -> str:
     their results, then those still planned."""
     today = today or timezone.localdate()
     followups = list(
-        FollowUp.objects.filter(plan__year=year)
+        ContractFollowUp.objects.filter(plan__year=year)
         .select_related("contract")
         .prefetch_related("deficiencies")
         .order_by("contract__area", "contract__name")
@@ -132,14 +132,14 @@ def followup_paragraph(year: int, *, today: datetime.date | None = None) -> str:
     return " ".join(sentences)
 
 
-def memo_title(followup: FollowUp) -> str:
+def memo_title(followup: ContractFollowUp) -> str:
     kind = "Ordinarie" if followup.kind == FollowUpKind.ORDINARY else "Förenklad"
     return (
         f"{kind} avtalsuppföljning {followup.plan.year} av {_lower_first(followup.contract.name)}"
     )
 
 
-def memo_decision_proposal(followup: FollowUp) -> str:
+def memo_decision_proposal(followup: ContractFollowUp) -> str:
     kind = "ordinarie" if followup.kind == FollowUpKind.ORDINARY else "förenklade"
     return (
         f"Socialnämnden tar del av den {kind} avtalsuppföljningen av "
@@ -147,7 +147,7 @@ def memo_decision_proposal(followup: FollowUp) -> str:
     )
 
 
-def memo_summary(followup: FollowUp) -> str:
+def memo_summary(followup: ContractFollowUp) -> str:
     """Prefilled Sammanfattning (blank line = new paragraph, "- " = bullet)."""
     contract = followup.contract
     suppliers = ", ".join(s.name for s in contract.suppliers.all())

@@ -349,7 +349,7 @@ class FollowUpPeriod(models.TextChoices):
 PERIOD_LAST_MONTH = {FollowUpPeriod.APRIL: 4, FollowUpPeriod.AUGUST: 8, FollowUpPeriod.YEAR: 12}
 
 
-class FollowUp(models.Model):
+class ControlFollowUp(models.Model):
     """The samlad bedömning for a period; the table itself is computed from the results."""
 
     plan = models.ForeignKey(ControlPlan, on_delete=models.CASCADE, related_name="follow_ups")

@@ -17,8 +17,8 @@ from django.db.models import Prefetch
 from controls import rules
 from controls.models import (
     PERIOD_LAST_MONTH,
+    ControlFollowUp,
     ControlPlan,
-    FollowUp,
     FollowUpPeriod,
     Occasion,
     PlanState,
@@ -223,7 +223,7 @@ def follow_up(*, committee_id: int, year: int, period: str) -> FollowUpTable | N
                 month=printed.month if printed else None,
             )
         )
-    record = FollowUp.objects.filter(plan=plan, period=control_period).first()
+    record = ControlFollowUp.objects.filter(plan=plan, period=control_period).first()
     return FollowUpTable(
         year=year,
         period=period,

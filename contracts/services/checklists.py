@@ -9,8 +9,8 @@ from contracts.models import (
     ActivityStatus,
     ChecklistActivity,
     ChecklistPlaceStatus,
+    ContractFollowUp,
     Deficiency,
-    FollowUp,
     FollowUpKind,
     FollowUpStatus,
     Frequency,
@@ -53,7 +53,7 @@ def _activity_fields(frequency, text, status, errors) -> tuple[str, str, str]:
     return frequency, text, status
 
 
-def _checklist_allowed(followup: FollowUp) -> None:
+def _checklist_allowed(followup: ContractFollowUp) -> None:
     if followup.kind != FollowUpKind.ORDINARY:
         raise ValidationError(
             {NON_FIELD_ERRORS: "Leverantörens checklista hör till ordinarie uppföljningar."}
@@ -63,7 +63,7 @@ def _checklist_allowed(followup: FollowUp) -> None:
 
 
 @transaction.atomic
-def activity_add(*, followup: FollowUp, frequency, text, status, by) -> ChecklistActivity:
+def activity_add(*, followup: ContractFollowUp, frequency, text, status, by) -> ChecklistActivity:
     followup = _lock_for_edit(followup, by)
     _checklist_allowed(followup)
     errors: dict = {}
@@ -139,7 +139,7 @@ def activity_remove(*, activity: ChecklistActivity, by) -> None:
 
 
 @transaction.atomic
-def deficiency_add(*, followup: FollowUp, description, action, deadline, by) -> Deficiency:
+def deficiency_add(*, followup: ContractFollowUp, description, action, deadline, by) -> Deficiency:
     followup = _lock_for_edit(followup, by)
     if followup.status == FollowUpStatus.PLANNED:
         raise ValidationError({NON_FIELD_ERRORS: "Starta uppföljningen först."})

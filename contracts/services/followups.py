@@ -13,7 +13,7 @@ from contracts.models import (
     ChecklistActivity,
     CheckResult,
     CheckTopic,
-    FollowUp,
+    ContractFollowUp,
     FollowUpItem,
     FollowUpKind,
     FollowUpStatus,
@@ -36,15 +36,15 @@ from solna_sn.lib.text import text_problem
 # --- Avtalsuppföljningar -------------------------------------------------------------------
 
 
-def _lock_followup(followup: FollowUp) -> FollowUp:
+def _lock_followup(followup: ContractFollowUp) -> ContractFollowUp:
     return (
-        FollowUp.objects.select_for_update(of=("self",))
+        ContractFollowUp.objects.select_for_update(of=("self",))
         .select_related("contract__unit", "plan")
         .get(pk=followup.pk)
     )
 
 
-def _lock_for_edit(followup: FollowUp, by) -> FollowUp:
+def _lock_for_edit(followup: ContractFollowUp, by) -> ContractFollowUp:
     """Lock the follow-up for a change by `by`: their enhet's, and not yet approved."""
     followup = _lock_followup(followup)
     _require(permissions.can_edit_contracts(by, followup.contract.unit))
@@ -52,7 +52,7 @@ def _lock_for_edit(followup: FollowUp, by) -> FollowUp:
     return followup
 
 
-def _require_editable(followup: FollowUp) -> None:
+def _require_editable(followup: ContractFollowUp) -> None:
     if followup.is_locked:
         raise ValidationError(
             {NON_FIELD_ERRORS: "Uppföljningen är godkänd och låst. Den kan inte ändras."}
@@ -60,7 +60,7 @@ def _require_editable(followup: FollowUp) -> None:
 
 
 @transaction.atomic
-def followup_start(*, followup: FollowUp, by, template: FollowUpTemplate | None = None):
+def followup_start(*, followup: ContractFollowUp, by, template: FollowUpTemplate | None = None):
     """Start the follow-up: an ordinarie one gets its numbered items from the template (the
     contract's unless another is chosen), a förenklad one its four checks."""
     followup = _lock_for_edit(followup, by)
@@ -110,7 +110,7 @@ TEXT_FIELDS = ("method_documents", "method_visits", "method_interviews", "verdic
 
 
 @transaction.atomic
-def followup_save(*, followup: FollowUp, data: dict, by) -> FollowUp:
+def followup_save(*, followup: ContractFollowUp, data: dict, by) -> ContractFollowUp:
     """Save what the follow-up found. `data` may hold TEXT_FIELDS, "outcome", "completed_on",
     "items" {item_pk: (rating, comment)} and "checks" {check_pk: (result, narrative)}.
     Ratings must be on the scale; nothing is saved if anything is wrong."""
@@ -207,7 +207,7 @@ def followup_save(*, followup: FollowUp, data: dict, by) -> FollowUp:
     return followup
 
 
-def _followup_snapshot(followup: FollowUp) -> dict:
+def _followup_snapshot(followup: ContractFollowUp) -> dict:
     data = {name: getattr(followup, name) for name in (*TEXT_FIELDS, "outcome", "completed_on")}
     for item in followup.items.all():
         data[f"punkt {item.code}"] = f"{item.rating}: {item.comment}" if item.rating else ""
@@ -216,7 +216,7 @@ def _followup_snapshot(followup: FollowUp) -> dict:
     return data
 
 
-def followup_problems(followup: FollowUp) -> list[str]:
+def followup_problems(followup: ContractFollowUp) -> list[str]:
     """What must be in place before the follow-up can be approved."""
     if followup.status == FollowUpStatus.PLANNED:
         return ["Uppföljningen är inte påbörjad."]
@@ -245,7 +245,7 @@ def followup_problems(followup: FollowUp) -> list[str]:
 
 
 @transaction.atomic
-def followup_approve(*, followup: FollowUp, by) -> FollowUp:
+def followup_approve(*, followup: ContractFollowUp, by) -> ContractFollowUp:
     """Approve a complete follow-up; it is locked from then on."""
     _require(permissions.can_approve_contract_followup(by))
     followup = _lock_followup(followup)
@@ -269,7 +269,7 @@ def followup_approve(*, followup: FollowUp, by) -> FollowUp:
 
 def followups_with_content():
     """Follow-ups with everything their pages, exports and texts read."""
-    return FollowUp.objects.select_related(
+    return ContractFollowUp.objects.select_related(
         "contract__unit", "plan", "meeting", "approved_by", "memo"
     ).prefetch_related(
         "contract__suppliers",
@@ -285,7 +285,7 @@ def followups_with_content():
 
 
 @transaction.atomic
-def followup_memo_create(*, followup: FollowUp, by):
+def followup_memo_create(*, followup: ContractFollowUp, by):
     """The tjänsteskrivelse for an approved follow-up: registers an ärende, creates the memo
     with title and summary filled in, and links it to the follow-up. Asking again returns the
     memo already made."""

@@ -12,7 +12,7 @@ from casework.models import Meeting
 from contracts import rules
 from contracts.models import (
     Contract,
-    FollowUp,
+    ContractFollowUp,
     FollowUpKind,
     FollowUpPlan,
     FollowUpStatus,
@@ -40,7 +40,7 @@ def _previous_kinds(contract_ids: Iterable[int], year: int) -> dict[int, str]:
     """The kind of each contract's latest follow-up before `year`."""
     previous: dict[int, str] = {}
     rows = (
-        FollowUp.objects.filter(contract_id__in=list(contract_ids), plan__year__lt=year)
+        ContractFollowUp.objects.filter(contract_id__in=list(contract_ids), plan__year__lt=year)
         .order_by("contract_id", "-plan__year")
         .values_list("contract_id", "kind")
     )
@@ -82,9 +82,11 @@ def plan_generate(*, year: int, by, committee: Committee | None = None) -> Follo
     for contract in contracts:
         kind = rules.propose_kind(previous.get(contract.pk))
         added.append(
-            FollowUp(plan=plan, contract=contract, kind=kind, proposed_kind=kind, updated_by=by)
+            ContractFollowUp(
+                plan=plan, contract=contract, kind=kind, proposed_kind=kind, updated_by=by
+            )
         )
-    FollowUp.objects.bulk_create(added)
+    ContractFollowUp.objects.bulk_create(added)
     audit.record(
         "followup_plan.generated",
         by=by,
@@ -96,7 +98,9 @@ def plan_generate(*, year: int, by, committee: Committee | None = None) -> Follo
 
 
 @transaction.atomic
-def plan_followup_add(*, plan: FollowUpPlan, contract: Contract, by, kind: str = "") -> FollowUp:
+def plan_followup_add(
+    *, plan: FollowUpPlan, contract: Contract, by, kind: str = ""
+) -> ContractFollowUp:
     """Add one contract to the plan. It must be in force during the plan's year."""
     _require(permissions.can_plan_contract_followups(by))
     plan = _lock_plan(plan)
@@ -123,7 +127,7 @@ def plan_followup_add(*, plan: FollowUpPlan, contract: Contract, by, kind: str =
         message="Välj ordinarie eller förenklad.",
     )
     _raise(errors)
-    followup = FollowUp.objects.create(
+    followup = ContractFollowUp.objects.create(
         plan=plan, contract=contract, kind=kind, proposed_kind=proposed, updated_by=by
     )
     audit.record("followup.planned", by=by, target=followup, changes={"typ": (None, kind)})
@@ -131,11 +135,15 @@ def plan_followup_add(*, plan: FollowUpPlan, contract: Contract, by, kind: str =
 
 
 @transaction.atomic
-def plan_followup_update(*, followup: FollowUp, by, kind: str, meeting=None, planned_date=None):
+def plan_followup_update(
+    *, followup: ContractFollowUp, by, kind: str, meeting=None, planned_date=None
+):
     """Decide the kind and when it is reported. Once the plan is approved only the meeting
     and date may change; once the follow-up has started its kind is fixed."""
     _require(permissions.can_plan_contract_followups(by))
-    followup = FollowUp.objects.select_for_update().select_related("plan").get(pk=followup.pk)
+    followup = (
+        ContractFollowUp.objects.select_for_update().select_related("plan").get(pk=followup.pk)
+    )
     errors: dict = {}
     kind = _choice(
         kind, FollowUpKind, field="kind", errors=errors, message="Välj ordinarie eller förenklad."
@@ -182,9 +190,11 @@ def plan_followup_update(*, followup: FollowUp, by, kind: str, meeting=None, pla
 
 
 @transaction.atomic
-def plan_followup_remove(*, followup: FollowUp, by) -> None:
+def plan_followup_remove(*, followup: ContractFollowUp, by) -> None:
     _require(permissions.can_plan_contract_followups(by))
-    followup = FollowUp.objects.select_for_update().select_related("plan").get(pk=followup.pk)
+    followup = (
+        ContractFollowUp.objects.select_for_update().select_related("plan").get(pk=followup.pk)
+    )
     _require_unapproved_plan(followup.plan)
     if followup.status != FollowUpStatus.PLANNED:
         raise ValidationError(

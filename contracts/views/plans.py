@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from casework.models import Meeting
 from contracts import services
 from contracts.forms import PlanAddForm, PlanRowForm
-from contracts.models import Contract, FollowUp, FollowUpPlan
+from contracts.models import Contract, ContractFollowUp, FollowUpPlan
 from contracts.views.common import error_messages
 from solna_sn import permissions
 from solna_sn.views import permission_required
@@ -102,9 +102,9 @@ def plan_generate(request, year):
     return redirect(_plan_url(year))
 
 
-def _followup_in_plan(year, pk) -> FollowUp:
+def _followup_in_plan(year, pk) -> ContractFollowUp:
     return get_object_or_404(
-        FollowUp.objects.select_related("plan", "contract"), pk=pk, plan__year=year
+        ContractFollowUp.objects.select_related("plan", "contract"), pk=pk, plan__year=year
     )
 
 

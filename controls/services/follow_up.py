@@ -10,8 +10,8 @@ from django.db.models import Prefetch
 
 from controls.models import (
     PERIOD_LAST_MONTH,
+    ControlFollowUp,
     ControlPlan,
-    FollowUp,
     Occasion,
     PlanState,
     Result,
@@ -56,8 +56,8 @@ def follow_up_rows(
     return rows
 
 
-def follow_up_for(plan: ControlPlan, period: str) -> FollowUp:
-    return FollowUp.objects.filter(plan=plan, period=period).first() or FollowUp(
+def follow_up_for(plan: ControlPlan, period: str) -> ControlFollowUp:
+    return ControlFollowUp.objects.filter(plan=plan, period=period).first() or ControlFollowUp(
         plan=plan, period=period
     )
 
@@ -65,12 +65,12 @@ def follow_up_for(plan: ControlPlan, period: str) -> FollowUp:
 @transaction.atomic
 def follow_up_save(
     *, plan: ControlPlan, period: str, assessment: str, by, version: int | None = None
-) -> FollowUp:
+) -> ControlFollowUp:
     _require(permissions.can_edit_control_plan(by))
     plan = _lock_plan(plan)
     if plan.state != PlanState.ADOPTED:
         raise StateError("Uppföljningen skrivs för den fastställda planen.")
-    follow_up, _ = FollowUp.objects.select_for_update().get_or_create(
+    follow_up, _ = ControlFollowUp.objects.select_for_update().get_or_create(
         plan=plan, period=period, defaults={"version": 0}
     )
     if version is not None and follow_up.version != version:

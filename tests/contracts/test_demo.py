@@ -10,7 +10,7 @@ from contracts.demo import load
 from contracts.models import (
     Contract,
     ContractExtension,
-    FollowUp,
+    ContractFollowUp,
     FollowUpKind,
     FollowUpPlan,
     FollowUpStatus,
@@ -24,7 +24,14 @@ from solna_sn.models import AuditEntry, User
 def counts():
     return [
         model.objects.count()
-        for model in (Contract, Procurement, Supplier, ContractExtension, FollowUp, AuditEntry)
+        for model in (
+            Contract,
+            Procurement,
+            Supplier,
+            ContractExtension,
+            ContractFollowUp,
+            AuditEntry,
+        )
     ]
 
 
@@ -56,7 +63,7 @@ def test_demo_contracts_follow_the_sources(db):
     plan = FollowUpPlan.objects.get(year=2024)
     assert plan.is_approved
     assert not plan.followups.filter(contract=barnahus).exists()  # not in force in 2024
-    family = FollowUp.objects.get(plan=plan, contract__area="Familjerådgivning")
+    family = ContractFollowUp.objects.get(plan=plan, contract__area="Familjerådgivning")
     assert family.kind == FollowUpKind.ORDINARY and family.status == FollowUpStatus.APPROVED
     assert not family.items.filter(rating="").exists()
     assert family.deficiencies.count() == 2

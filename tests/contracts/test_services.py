@@ -14,7 +14,7 @@ from contracts.models import (
     CheckResult,
     Contract,
     ContractExtension,
-    FollowUp,
+    ContractFollowUp,
     FollowUpItem,
     FollowUpKind,
     FollowUpPlan,
@@ -249,8 +249,8 @@ def test_plan_proposes_alternating_kinds_for_contracts_in_force(
     assert (row.proposed_kind, row.kind) == (FollowUpKind.SIMPLIFIED, FollowUpKind.ORDINARY)
     # Generating again keeps decisions and adds nothing twice.
     services.plan_generate(year=2024, by=controller)
-    assert FollowUp.objects.filter(plan=plan_2024).count() == 2
-    assert FollowUp.objects.get(pk=row.pk).kind == FollowUpKind.ORDINARY
+    assert ContractFollowUp.objects.filter(plan=plan_2024).count() == 2
+    assert ContractFollowUp.objects.get(pk=row.pk).kind == FollowUpKind.ORDINARY
 
 
 def test_follow_up_for_a_contract_not_in_force_is_refused(make_contract, controller, committee):
@@ -261,7 +261,7 @@ def test_follow_up_for_a_contract_not_in_force_is_refused(make_contract, control
     assert error.value.message_dict["contract"] == [
         "Avtalet gäller inte under 2024 (2025-01-01–2029-12-31) och kan inte följas upp det året."
     ]
-    assert not FollowUp.objects.exists()
+    assert not ContractFollowUp.objects.exists()
 
 
 def test_plan_approval_needs_dates_and_then_locks_the_kinds(

@@ -15,7 +15,7 @@ from contracts import services
 from contracts.models import (
     CheckResult,
     Contract,
-    FollowUp,
+    ContractFollowUp,
     FollowUpKind,
     FollowUpStatus,
     Outcome,
@@ -257,7 +257,7 @@ def test_plan_is_created_planned_and_approved_through_the_pages(
     url = reverse("contracts:plan_detail", args=[year])
     assert "Skapa tidsplan för 2024" in text_of(client.get(url))
     client.post(reverse("contracts:plan_generate", args=[year]))
-    followup = FollowUp.objects.get(contract=contract)
+    followup = ContractFollowUp.objects.get(contract=contract)
     assert followup.kind == FollowUpKind.ORDINARY
     response = client.post(
         reverse("contracts:plan_row_update", args=[year, followup.pk]),
@@ -275,7 +275,7 @@ def test_plan_is_created_planned_and_approved_through_the_pages(
 def test_plan_row_with_bad_input_gives_400(client, controller, make_contract):
     make_contract()
     services.plan_generate(year=2024, by=controller)
-    followup = FollowUp.objects.get()
+    followup = ContractFollowUp.objects.get()
     client.force_login(controller)
     response = client.post(
         reverse("contracts:plan_row_update", args=[2024, followup.pk]),
@@ -295,7 +295,7 @@ def test_adding_a_contract_not_in_force_gives_400(client, controller, make_contr
     response = client.post(reverse("contracts:plan_add", args=[2024]), {"contract": later.pk})
     assert response.status_code == 400
     assert "Avtalet gäller inte under 2024" in text_of(response)
-    assert not FollowUp.objects.filter(contract=later).exists()
+    assert not ContractFollowUp.objects.filter(contract=later).exists()
 
 
 # --- Uppföljningar --------------------------------------------------------------------------
@@ -417,7 +417,7 @@ def test_checklist_and_deficiencies_through_the_page(client, handlaggare, ordina
 def test_simplified_follow_up_page(client, handlaggare, granskare, controller, make_contract):
     contract = make_contract()
     services.plan_generate(year=2024, by=controller)
-    followup = FollowUp.objects.get(contract=contract)
+    followup = ContractFollowUp.objects.get(contract=contract)
     services.plan_followup_update(
         followup=followup,
         kind=FollowUpKind.SIMPLIFIED,
@@ -491,7 +491,10 @@ def test_follow_up_pdf_goes_through_the_shared_pipeline(
         response = client.post(reverse("contracts:followup_pdf", args=[ordinary.pk]))
     assert response.status_code == 302
     document = RenderedDocument.objects.get()
-    assert (document.subject_type, document.subject_id) == ("contracts.followup", ordinary.pk)
+    assert (document.subject_type, document.subject_id) == (
+        "contracts.contractfollowup",
+        ordinary.pk,
+    )
     assert 'href="css/print.css"' in document.html
     page = text_of(client.get(reverse("contracts:followup_detail", args=[ordinary.pk])))
     assert "PDF:en väntar på bakgrundsarbetaren" in page

@@ -7,9 +7,9 @@ from decimal import Decimal
 from controls import demo, rules, services
 from controls.models import (
     Action,
+    ControlFollowUp,
     ControlMethod,
     ControlPlan,
-    FollowUp,
     Occasion,
     PlanState,
     Result,
@@ -24,7 +24,7 @@ from solna_sn.models import User
 def _counts() -> dict[str, int]:
     return {
         model.__name__: model.objects.count()
-        for model in (ControlPlan, Risk, Occasion, Result, ResultFigure, Action, FollowUp)
+        for model in (ControlPlan, Risk, Occasion, Result, ResultFigure, Action, ControlFollowUp)
     }
 
 

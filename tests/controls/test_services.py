@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from controls import services
 from controls.models import (
     Action,
-    FollowUp,
+    ControlFollowUp,
     Occasion,
     PlanState,
     Result,
@@ -289,7 +289,9 @@ def test_follow_up_takes_the_latest_result_up_to_the_period(
         services.follow_up_save(
             plan=adopted, period="august", assessment=" ", version=1, by=controller
         )
-    assert FollowUp.objects.get().assessment == "God intern kontroll." == follow_up.assessment
+    assert (
+        ControlFollowUp.objects.get().assessment == "God intern kontroll." == follow_up.assessment
+    )
 
 
 def test_calendar_statuses(adopted, handlaggare):

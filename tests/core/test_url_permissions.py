@@ -51,8 +51,7 @@ from pypdf import PdfWriter
 from casework import services as report_services
 from casework.forms import MemoForm
 from casework.models import AgendaItem, Decision, Meeting, Memo, MemoState, RenderKind
-from contracts.models import ActivityStatus, Contract, Frequency, Procurement
-from contracts.models import FollowUp as ContractFollowUp
+from contracts.models import ActivityStatus, Contract, ContractFollowUp, Frequency, Procurement
 from controls.models import Action, ControlPlan, Occasion, PlanState, Result, Risk
 from economy.models import AccountMapping, BudgetVersion, PersonnelSheet, Sheet, Tariff
 from goals import services as goal_services

@@ -10,7 +10,14 @@ from playwright.sync_api import expect
 
 from casework.models import Memo
 from contracts import services
-from contracts.models import CheckResult, Contract, FollowUp, FollowUpKind, FollowUpStatus, Outcome
+from contracts.models import (
+    CheckResult,
+    Contract,
+    ContractFollowUp,
+    FollowUpKind,
+    FollowUpStatus,
+    Outcome,
+)
 from solna_sn.models import Role
 from tests.e2e.conftest import run_axe, serious
 from tests.factories import UnitFactory, UserFactory
@@ -135,7 +142,7 @@ def test_register_a_contract_and_complete_a_simplified_follow_up_by_keyboard(
 
     # The controller has put it in the 2024 plan as a förenklad follow-up.
     services.plan_generate(year=2024, by=people["carl"])
-    followup = FollowUp.objects.get(contract=contract)
+    followup = ContractFollowUp.objects.get(contract=contract)
     services.plan_followup_update(
         followup=followup,
         kind=FollowUpKind.SIMPLIFIED,

@@ -166,7 +166,7 @@ def scan_meeting(committee: Committee) -> Meeting:
 @pytest.fixture(scope="module")
 def printed(django_db_setup, django_db_blocker) -> dict[str, Printed]:
     from contracts.documents import followup_html
-    from contracts.models import FollowUp
+    from contracts.models import ContractFollowUp
     from controls.documents import plan_print_html
     from controls.models import ControlPlan
 
@@ -189,7 +189,7 @@ def printed(django_db_setup, django_db_blocker) -> dict[str, Printed]:
         plan = ControlPlan.objects.get(committee=committee, year=2025)
         html = plan_print_html(plan)
         kinds["internkontrollplan"] = Printed(html=html, pdf=render(html))
-        followup = FollowUp.objects.filter(status="godkand").first()
+        followup = ContractFollowUp.objects.filter(status="godkand").first()
         html = followup_html(followup)
         kinds["avtalsuppfoljning"] = Printed(html=html, pdf=render(html))
         transaction.set_rollback(True)
