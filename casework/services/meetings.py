@@ -149,6 +149,7 @@ def agenda_item_remove(*, item: AgendaItem, by) -> None:
         "meeting.item_removed", by=by, target=meeting, changes={"ärende": (str(item), None)}
     )
     item.delete()
+    _renumber(meeting)
 
 
 @transaction.atomic
@@ -156,7 +157,60 @@ def agenda_item_move(*, item: AgendaItem, direction: int, by) -> None:
     meeting = _lock_meeting(item.meeting)
     require(permissions.can_manage_meetings(by))
     _require_unsent(meeting)
-    ordering.move(AgendaItem, item, direction, meeting=meeting)
+    if ordering.move(AgendaItem, item, direction, meeting=meeting):
+        _renumber(meeting)
+
+
+def _label_span(label: str) -> int:
+    """How many numbers a label covers: "6" one, "4-5" two."""
+    first, _, last = label.partition("-")
+    if first.isdigit() and last.isdigit():
+        return int(last) - int(first) + 1
+    return 1
+
+
+def _renumber(meeting: Meeting) -> None:
+    """Number the items 1, 2, 3 … in their order after a removal or a move. A range such as
+    "4-5" (several ärenden under one item) stays a range of the same width, moved along.
+    Labels are unique per meeting, so the changed rows are parked on temporary labels first."""
+    items = list(meeting.items.order_by("position", "pk"))
+    labels, number = [], 1
+    for item in items:
+        span = _label_span(item.label)
+        labels.append(str(number) if span == 1 else f"{number}-{number + span - 1}")
+        number += span
+    changed = [(i, new) for i, new in zip(items, labels, strict=True) if i.label != new]
+    for item, _ in changed:
+        AgendaItem.objects.filter(pk=item.pk).update(label=f"~{item.pk}")
+    for item, new in changed:
+        AgendaItem.objects.filter(pk=item.pk).update(label=new)
+
+
+def agenda_numbering_problems(labels: list[str]) -> list[str]:
+    """Gaps and duplicates in an ärendelista's numbers, in order (pure; the labels in the
+    order of the list). The kallelse numbers its items 1, 2, 3 … without holes."""
+    problems, expected, seen = [], 1, set()
+    for label in labels:
+        first, _, last = label.partition("-")
+        if not first.isdigit() or (last and not last.isdigit()):
+            problems.append(f"Ärende {label} har inget giltigt nummer.")
+            continue
+        first_n, last_n = int(first), int(last or first)
+        numbers = set(range(first_n, last_n + 1))
+        if numbers & seen:
+            problems.append(f"Nummer {label} förekommer två gånger på ärendelistan.")
+        elif first_n != expected:
+            if first_n > expected:
+                missing = str(expected) if first_n - 1 == expected else f"{expected}-{first_n - 1}"
+                problems.append(
+                    f"Ärendelistan hoppar över nummer {missing} före ärende {label}; "
+                    "numrera om eller flytta punkterna."
+                )
+            else:
+                problems.append(f"Ärende {label} står i fel ordning på ärendelistan.")
+        seen |= numbers
+        expected = max(expected, last_n + 1)
+    return problems
 
 
 def meeting_problems(meeting: Meeting) -> list[str]:
@@ -165,6 +219,7 @@ def meeting_problems(meeting: Meeting) -> list[str]:
     items = list(meeting.items.select_related("case").prefetch_related("case__memos"))
     if not items:
         problems.append("Ärendelistan är tom.")
+    problems.extend(agenda_numbering_problems([item.label for item in items]))
     for item in items:
         if item.case_id is None:
             continue

@@ -8,8 +8,10 @@ from django.db import transaction
 
 from casework import documents, services
 from casework.models import AgendaItem, Decision, MemoState, RenderKind
+from casework.services import meetings
 from printing import services as printing_services
 from printing.models import RenderedDocument
+from solna_sn import ordering
 from tests.casework.conftest import fill
 
 MEETING_DAY = datetime.date(2024, 10, 7)
@@ -269,3 +271,53 @@ def test_minutes_and_report_back(
     assert not Decision.objects.filter(reported_back_on__isnull=True).exists()
     with pytest.raises(services.StateError):
         services.decision_report_back(decision=decision, on=MEETING_DAY, note="igen", by=granskare)
+
+
+def _labels(meeting):
+    return list(meeting.items.order_by("position").values_list("label", "title"))
+
+
+def test_removing_the_first_item_numbers_the_list_from_one(meeting, granskare):
+    first = services.agenda_item_add(meeting=meeting, title="A", by=granskare)
+    services.agenda_item_add(meeting=meeting, title="B", by=granskare)
+    services.agenda_item_add(meeting=meeting, title="C", label="3-4", by=granskare)
+    services.agenda_item_add(meeting=meeting, title="D", by=granskare)
+    services.agenda_item_remove(item=first, by=granskare)
+    assert _labels(meeting) == [("1", "B"), ("2-3", "C"), ("4", "D")]
+
+
+def test_moving_an_item_keeps_the_numbers_in_order_and_the_range_width(meeting, granskare):
+    services.agenda_item_add(meeting=meeting, title="A", by=granskare)
+    ranged = services.agenda_item_add(meeting=meeting, title="B", label="2-3", by=granskare)
+    services.agenda_item_add(meeting=meeting, title="C", by=granskare)
+    services.agenda_item_move(item=ranged, direction=ordering.UP, by=granskare)
+    assert _labels(meeting) == [("1-2", "B"), ("3", "A"), ("4", "C")]
+    services.agenda_item_move(item=ranged, direction=ordering.UP, by=granskare)
+    assert _labels(meeting) == [("1-2", "B"), ("3", "A"), ("4", "C")]
+
+
+def test_sending_refuses_an_agenda_with_a_gap(meeting, granskare, chief):
+    services.agenda_item_add(meeting=meeting, title="Anmälningsärenden", label="2", by=granskare)
+    with pytest.raises(ValidationError) as caught:
+        services.meeting_send(meeting=meeting, by=chief)
+    assert caught.value.messages == [
+        "Ärendelistan hoppar över nummer 1 före ärende 2; numrera om eller flytta punkterna."
+    ]
+    meeting.refresh_from_db()
+    assert not meeting.is_sent
+
+
+@pytest.mark.parametrize(
+    ("labels", "problems"),
+    [
+        (["1", "2-3", "4"], []),
+        (["1", "4-5", "6"], ["Ärendelistan hoppar över nummer 2-3 före ärende 4-5"]),
+        (["1", "2-3", "3"], ["Nummer 3 förekommer två gånger på ärendelistan."]),
+        (["2", "1"], ["hoppar över nummer 1 före ärende 2", "Ärende 1 står i fel ordning"]),
+    ],
+)
+def test_numbering_problems_name_gaps_and_duplicates(labels, problems):
+    found = meetings.agenda_numbering_problems(labels)
+    assert len(found) == len(problems)
+    for message, expected in zip(found, problems, strict=True):
+        assert expected in message

@@ -84,7 +84,7 @@ def test_worker_renders_the_memo_and_bundles(
     services.agenda_item_add(
         meeting=meeting,
         case=secret_case,
-        label="4-5",
+        label="2-3",
         confidential=True,
         osl_reference="26 kap. 1 § OSL",
         by=granskare,

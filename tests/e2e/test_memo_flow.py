@@ -109,7 +109,7 @@ def test_memo_from_draft_to_the_reading_room(page, people):
         place="Solna stadshus",
         by=users["greta"],
     )
-    services.agenda_item_add(meeting=meeting, case=case, label="6", by=users["greta"])
+    services.agenda_item_add(meeting=meeting, case=case, by=users["greta"])
     login(page, "mikael", f"/sammantraden/{meeting.pk}/")
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Skicka kallelse och handlingar till nämnden").click()
