@@ -33,6 +33,41 @@ def any_role(request):
     return request.param
 
 
+# --- One user per role, in `unit` ------------------------------------------------------------
+# The roles whose fixture names no folder conftest uses. handlaggare, controller and granskare
+# are defined per folder (casework, contracts, controls, economy, metrics and e2e), each as that
+# folder's tests need them. These are the same people as the folders' chief, member and
+# admin_user (mikael, nora, adam): a test takes one or the other, not both.
+
+
+@pytest.fixture
+def forvaltningschef(unit):
+    return UserFactory(
+        username="mikael",
+        role=Role.FORVALTNINGSCHEF,
+        units=[unit],
+        first_name="Mikael",
+        last_name="Olofsson",
+        title="Förvaltningschef",
+    )
+
+
+@pytest.fixture
+def namndledamot(unit):
+    return UserFactory(
+        username="nora",
+        role=Role.NAMNDLEDAMOT,
+        units=[unit],
+        first_name="Nora",
+        committee=unit.administration.committee,
+    )
+
+
+@pytest.fixture
+def administrator(unit):
+    return UserFactory(username="adam", role=Role.ADMINISTRATOR, units=[unit], first_name="Adam")
+
+
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test
 # body are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

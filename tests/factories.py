@@ -5,6 +5,9 @@ import factory
 
 from solna_sn.models import Administration, Committee, Municipality, Role, Unit, User
 
+# Every UserFactory user's password (the browser and login tests type it).
+PASSWORD = "rätt-lösenord-123"
+
 
 class MunicipalityFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -55,7 +58,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = "Test"
     last_name = factory.Sequence(lambda n: f"Person {n}")
     role = Role.HANDLAGGARE
-    password = factory.PostGenerationMethodCall("set_password", "rätt-lösenord-123")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
     def units(self, create, extracted, **kwargs):

@@ -1,8 +1,55 @@
 """Browser tests: Playwright driving Debian's Chromium against pytest-django's live server."""
 
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from solna_sn.models import Role
+
 # The browser and page fixtures live in tests/conftest.py, so browser tests in any folder share
 # one Playwright instance (a second sync_playwright() in the same process fails).
 from tests.conftest import AXE_SOURCE, CHROMIUM, CHROMIUM_FLAGS  # noqa: F401
+from tests.factories import PASSWORD, UserFactory
+
+# --- The staff roles other folders define for themselves (see tests/conftest.py for the rest) --
+
+
+@pytest.fixture
+def handlaggare(unit):
+    return UserFactory(username="hanna", role=Role.HANDLAGGARE, units=[unit], first_name="Hanna")
+
+
+@pytest.fixture
+def controller(unit):
+    return UserFactory(username="carl", role=Role.CONTROLLER, units=[unit], first_name="Carl")
+
+
+@pytest.fixture
+def granskare(unit):
+    return UserFactory(
+        username="greta",
+        role=Role.GRANSKARE,
+        units=[unit],
+        first_name="Greta",
+        last_name="Sundin",
+        title="Stabschef",
+    )
+
+
+def login_as(page, user, next_path: str = "/", *, password: str = PASSWORD) -> None:
+    """Log `user` (a User or a username) in with the keyboard only, as anyone would: open
+    `next_path`, land on the login form with the username field focused, type, Tab, type,
+    Enter, and wait to be back on `next_path`. Any earlier session is dropped first."""
+    username = user if isinstance(user, str) else user.username
+    page.context.clear_cookies()
+    page.goto(next_path)
+    expect(page.get_by_label("Användarnamn")).to_be_focused()
+    page.keyboard.type(username)
+    page.keyboard.press("Tab")
+    page.keyboard.type(password)
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: urlsplit(url).path == urlsplit(next_path).path)
 
 
 def run_axe(page) -> list[dict]:

@@ -18,23 +18,10 @@ from contracts.models import (
     FollowUpStatus,
     Outcome,
 )
-from solna_sn.models import Role
-from tests.e2e.conftest import run_axe, serious
-from tests.factories import UnitFactory, UserFactory
+from tests.e2e.conftest import login_as, run_axe, serious
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PASSWORD = "rätt-lösenord-123"
 DATE_PARTS = {"y": "2022", "m": "01", "d": "31"}
-
-
-@pytest.fixture
-def people(db):
-    unit = UnitFactory(name="Barn- och ungdomsenheten", code="BOU")
-    return {
-        "hanna": UserFactory(username="hanna", role=Role.HANDLAGGARE, units=[unit]),
-        "carl": UserFactory(username="carl", role=Role.CONTROLLER, units=[unit]),
-        "greta": UserFactory(username="greta", role=Role.GRANSKARE, title="Stabschef"),
-    }
 
 
 @pytest.fixture
@@ -63,17 +50,6 @@ def type_date(page, order, day: datetime.date) -> None:
         page.keyboard.type(parts[part])
 
 
-def login(page, username, next_path):
-    page.context.clear_cookies()
-    page.goto(next_path)
-    expect(page.get_by_label("Användarnamn")).to_be_focused()
-    page.keyboard.type(username)
-    page.keyboard.press("Tab")
-    page.keyboard.type(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(lambda url: urlsplit(url).path == next_path)
-
-
 def tab_to(page, predicate: str, key: str = "Tab", limit: int = 120) -> None:
     for _ in range(limit):
         page.keyboard.press(key)
@@ -91,9 +67,9 @@ def tab_to_button(page, text: str) -> None:
 
 
 def test_register_a_contract_and_complete_a_simplified_follow_up_by_keyboard(
-    page, people, date_order
+    page, handlaggare, controller, granskare, date_order
 ):
-    login(page, "hanna", "/avtal/nytt/")
+    login_as(page, handlaggare, "/avtal/nytt/")
     assert serious(run_axe(page)) == []
 
     tab_to_id(page, "id_name")
@@ -141,13 +117,13 @@ def test_register_a_contract_and_complete_a_simplified_follow_up_by_keyboard(
     assert serious(run_axe(page)) == []
 
     # The controller has put it in the 2024 plan as a förenklad follow-up.
-    services.plan_generate(year=2024, by=people["carl"])
+    services.plan_generate(year=2024, by=controller)
     followup = ContractFollowUp.objects.get(contract=contract)
     services.plan_followup_update(
         followup=followup,
         kind=FollowUpKind.SIMPLIFIED,
         planned_date=datetime.date(2024, 11, 11),
-        by=people["carl"],
+        by=controller,
     )
     url = f"/avtal/uppfoljningar/{followup.pk}/"
     page.goto(url)
@@ -176,7 +152,7 @@ def test_register_a_contract_and_complete_a_simplified_follow_up_by_keyboard(
     assert followup.outcome == Outcome.FULFILLED
     assert followup.completed_on == datetime.date(2024, 9, 20)
 
-    login(page, "greta", url)
+    login_as(page, granskare, url)
     page.once("dialog", lambda dialog: dialog.accept())
     tab_to_button(page, "Godkänn uppföljningen")
     page.keyboard.press("Enter")
@@ -185,7 +161,7 @@ def test_register_a_contract_and_complete_a_simplified_follow_up_by_keyboard(
     assert followup.status == FollowUpStatus.APPROVED
     assert serious(run_axe(page)) == []
 
-    login(page, "hanna", url)
+    login_as(page, handlaggare, url)
     tab_to_button(page, "Skapa tjänsteskrivelse")
     page.keyboard.press("Enter")
     page.wait_for_url(lambda u: urlsplit(u).path.startswith("/tjansteskrivelser/"))
@@ -195,7 +171,7 @@ def test_register_a_contract_and_complete_a_simplified_follow_up_by_keyboard(
     assert "- Ekonomisk ställning: godkänd" in memo.summary
 
 
-def test_plan_and_ordinary_follow_up_pages_pass_axe(page, people):
+def test_plan_and_ordinary_follow_up_pages_pass_axe(page, handlaggare, controller):
     """The pages with the most controls: the tidsplan and an ordinarie follow-up in progress."""
     from contracts.models import FollowUpTemplate, TemplateArea, TemplateItem
 
@@ -203,25 +179,25 @@ def test_plan_and_ordinary_follow_up_pages_pass_axe(page, people):
     area = TemplateArea.objects.create(template=template, number=1, title="Innehåll")
     TemplateItem.objects.create(area=area, number=1, text="Insatsen ges enligt uppdraget")
     contract = services.contract_create(
-        by=people["hanna"],
+        by=handlaggare,
         name="Gruppbostäder",
         area="Grupp- och träningsbostäder",
         acquisition="entreprenad",
         start_date=datetime.date(2023, 3, 1),
         end_date=datetime.date(2025, 2, 28),
         term_pattern="2+1+1",
-        unit=people["hanna"].units.get(),
+        unit=handlaggare.units.get(),
         template=template,
     )
-    plan = services.plan_generate(year=2024, by=people["carl"])
-    followup = services.followup_start(followup=plan.followups.get(), by=people["hanna"])
+    plan = services.plan_generate(year=2024, by=controller)
+    followup = services.followup_start(followup=plan.followups.get(), by=handlaggare)
     services.activity_add(
-        followup=followup, frequency="manad", text="Brandrond", status="pagar", by=people["hanna"]
+        followup=followup, frequency="manad", text="Brandrond", status="pagar", by=handlaggare
     )
-    login(page, "carl", "/avtal/tidsplan/2024/")
+    login_as(page, controller, "/avtal/tidsplan/2024/")
     expect(page.get_by_role("link", name="Gruppbostäder")).to_be_visible()
     assert serious(run_axe(page)) == []
-    login(page, "hanna", f"/avtal/uppfoljningar/{followup.pk}/")
+    login_as(page, handlaggare, f"/avtal/uppfoljningar/{followup.pk}/")
     expect(page.get_by_label("1.1 Insatsen ges enligt uppdraget")).to_be_visible()
     assert serious(run_axe(page)) == []
     page.goto(f"/avtal/{contract.pk}/")

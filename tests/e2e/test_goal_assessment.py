@@ -2,36 +2,29 @@
 keyboard, and finds it in the follow-up; axe-core on the tree, goal, assessment, measure,
 copy and follow-up pages."""
 
-from urllib.parse import urlsplit
-
 import pytest
 from playwright.sync_api import expect
 
 from goals import services
 from goals.models import GoalAssessment, Level, MeasureSource, MeasureValue
-from solna_sn.models import Committee, Role
-from tests.e2e.conftest import run_axe, serious
-from tests.factories import UnitFactory, UserFactory
+from solna_sn.models import Committee
+from tests.e2e.conftest import login_as, run_axe, serious
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PASSWORD = "rätt-lösenord-123"
 
 
 @pytest.fixture
-def goal(db):
-    unit = UnitFactory(name="Barn- och ungdomsenheten", code="BOU")
-    hanna = UserFactory(username="hanna", role=Role.HANDLAGGARE, units=[unit], first_name="Hanna")
-    greta = UserFactory(username="greta", role=Role.GRANSKARE, first_name="Greta")
+def goal(unit, handlaggare, granskare):
     committee = Committee.objects.get(code="SN")
     services.setup_defaults(committee)
     levels = {level.code: level for level in Level.objects.filter(committee=committee)}
-    plan = services.plan_create(committee=committee, year=2024, by=greta)
+    plan = services.plan_create(committee=committee, year=2024, by=granskare)
 
     def add(code, title, parent=None, **extra):
         return services.goal_save(
             plan=plan,
             data={"level": levels[code], "parent": parent, "title": title, **extra},
-            by=greta,
+            by=granskare,
         )
 
     vision = add("VISION", "Solna ska vara en sammanhållen och levande stad.")
@@ -54,31 +47,20 @@ def goal(db):
             "source": MeasureSource.MANUAL,
             "decimals": 0,
         },
-        by=greta,
+        by=granskare,
     )
     services.activity_save(
         plan=plan,
         data={"goal": goal, "title": "Arbeta kunskapsbaserat, uppsökande och förebyggande"},
-        by=greta,
+        by=granskare,
     )
-    services.assessment_assign(goal=goal, period="augusti", writer=hanna, by=greta)
+    services.assessment_assign(goal=goal, period="augusti", writer=handlaggare, by=granskare)
     return goal
 
 
-def login(page, username, next_path):
-    page.context.clear_cookies()
-    page.goto(next_path)
-    expect(page.get_by_label("Användarnamn")).to_be_focused()
-    page.keyboard.type(username)
-    page.keyboard.press("Tab")
-    page.keyboard.type(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(lambda url: urlsplit(url).path == next_path)
-
-
-def test_a_writer_assesses_a_goal_by_keyboard(page, goal):
+def test_a_writer_assesses_a_goal_by_keyboard(page, goal, handlaggare):
     path = f"/mal/mal/{goal.pk}/bedomning/augusti/"
-    login(page, "hanna", path)
+    login_as(page, handlaggare, path)
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Bedömning av nämndmål 1: delårsrapport per augusti 2024"
     )
@@ -136,8 +118,8 @@ def test_a_writer_assesses_a_goal_by_keyboard(page, goal):
     assert serious(run_axe(page)) == []
 
 
-def test_goal_pages_pass_axe(page, goal):
-    login(page, "greta", "/mal/2024/")
+def test_goal_pages_pass_axe(page, goal, granskare):
+    login_as(page, granskare, "/mal/2024/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Målträd 2024")
     assert serious(run_axe(page)) == []
     for path in (

@@ -3,29 +3,22 @@ using only the keyboard and finds it in the follow-up table; axe-core on the pla
 result and follow-up pages."""
 
 import datetime
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
 from controls import services
 from controls.models import ControlMethod, Result
-from solna_sn.models import Committee, Role
-from tests.e2e.conftest import run_axe, serious
-from tests.factories import UnitFactory, UserFactory
+from solna_sn.models import Committee
+from tests.e2e.conftest import login_as, run_axe, serious
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PASSWORD = "rätt-lösenord-123"
 
 
 @pytest.fixture
-def plan(db):
-    unit = UnitFactory(name="Barn- och ungdomsenheten", code="BOU")
-    hanna = UserFactory(username="hanna", role=Role.HANDLAGGARE, units=[unit])
-    carl = UserFactory(username="carl", role=Role.CONTROLLER, units=[unit])
-    chief = UserFactory(username="mikael", role=Role.FORVALTNINGSCHEF)
+def plan(unit, handlaggare, controller, forvaltningschef):
     committee = Committee.objects.get(code="SN")
-    plan = services.plan_create(committee=committee, year=2025, by=carl)
+    plan = services.plan_create(committee=committee, year=2025, by=controller)
     common = {
         "category": "verksamhetsprocesser",
         "method": ControlMethod.TOTAL,
@@ -46,7 +39,7 @@ def plan(db):
             "how_when": "Två gånger per år, i april och oktober.",
             "control_months": [4, 10],
         },
-        by=carl,
+        by=controller,
     )
     services.risk_save(
         plan=plan,
@@ -61,28 +54,17 @@ def plan(db):
             "how_when": "I april och oktober.",
             "control_months": [4, 10],
         },
-        by=carl,
+        by=controller,
     )
-    services.plan_adopt(plan=plan, by=chief, adopted_on=datetime.date(2024, 10, 7))
-    return plan, hanna
-
-
-def login(page, username, next_path):
-    page.context.clear_cookies()
-    page.goto(next_path)
-    expect(page.get_by_label("Användarnamn")).to_be_focused()
-    page.keyboard.type(username)
-    page.keyboard.press("Tab")
-    page.keyboard.type(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(lambda url: urlsplit(url).path == next_path)
+    services.plan_adopt(plan=plan, by=forvaltningschef, adopted_on=datetime.date(2024, 10, 7))
+    return plan, handlaggare
 
 
 def test_record_a_minor_deviation_by_keyboard_and_see_it_in_the_follow_up(page, plan):
-    plan, _ = plan
+    plan, handlaggare = plan
     occasion = plan.risks.get(number=1).occasions.get(month=4)
     path = f"/internkontroll/kontroll/{occasion.pk}/"
-    login(page, "hanna", path)
+    login_as(page, handlaggare, path)
     expect(page.get_by_role("heading", level=1)).to_have_text("Risk 1: kontroll i april 2025")
     assert serious(run_axe(page)) == []
 
@@ -133,9 +115,9 @@ def test_record_a_minor_deviation_by_keyboard_and_see_it_in_the_follow_up(page, 
     assert serious(run_axe(page)) == []
 
 
-def test_plan_and_matrix_pages_pass_axe(page, plan):
+def test_plan_and_matrix_pages_pass_axe(page, plan, controller):
     plan, _ = plan
-    login(page, "carl", f"/internkontroll/plan/{plan.pk}/")
+    login_as(page, controller, f"/internkontroll/plan/{plan.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Internkontrollplan 2025")
     assert serious(run_axe(page)) == []
     page.get_by_role("link", name="Riskmatris").first.click()

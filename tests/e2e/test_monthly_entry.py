@@ -8,11 +8,10 @@ from playwright.sync_api import expect
 
 from metrics.models import Metric, MetricCategory, MetricValue, MonthState, MonthStatus
 from solna_sn.models import Role
-from tests.e2e.conftest import run_axe, serious
+from tests.e2e.conftest import login_as, run_axe, serious
 from tests.factories import UnitFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PASSWORD = "rätt-lösenord-123"
 
 
 @pytest.fixture
@@ -51,13 +50,7 @@ def press_until_focused(page, key, predicate, limit=60):
 
 def test_controller_fills_a_month_with_the_keyboard_only(page, month_setup):
     unit, _metrics = month_setup
-    page.goto("/verksamhetsmatt/manad/2024-09/VUX/")
-    expect(page.get_by_label("Användarnamn")).to_be_focused()
-    page.keyboard.type("carl")
-    page.keyboard.press("Tab")
-    page.keyboard.type(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(lambda url: urlsplit(url).path == "/verksamhetsmatt/manad/2024-09/VUX/")
+    login_as(page, "carl", "/verksamhetsmatt/manad/2024-09/VUX/")
     assert serious(run_axe(page)) == []
 
     press_until_focused(page, "Tab", "document.activeElement.id === 'input-A'")
@@ -97,22 +90,9 @@ def test_controller_fills_a_month_with_the_keyboard_only(page, month_setup):
 
 
 def test_status_overview_has_no_serious_accessibility_violations(page, month_setup):
-    page.goto("/logga-in/")
-    page.get_by_label("Användarnamn").fill("carl")
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url(lambda url: urlsplit(url).path != "/logga-in/")
-    page.goto("/verksamhetsmatt/lage/2024/")
+    login_as(page, "carl", "/verksamhetsmatt/lage/2024/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Rapporteringsläge 2024")
     assert serious(run_axe(page)) == []
-
-
-def log_in(page, path):
-    page.goto(path)
-    page.get_by_label("Användarnamn").fill("carl")
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_label("Lösenord").press("Enter")
-    page.wait_for_url(lambda url: urlsplit(url).path == path)
 
 
 def test_value_needing_a_comment_is_kept_until_confirmed(page, month_setup):
@@ -122,7 +102,7 @@ def test_value_needing_a_comment_is_kept_until_confirmed(page, month_setup):
         MetricValue.objects.create(
             metric=metrics[0], month=datetime.date(2024, month, 1), value=value
         )
-    log_in(page, "/verksamhetsmatt/manad/2024-09/VUX/")
+    login_as(page, "carl", "/verksamhetsmatt/manad/2024-09/VUX/")
 
     press_until_focused(page, "Tab", "document.activeElement.id === 'input-A'")
     page.keyboard.type("4000")
