@@ -432,7 +432,8 @@ def _october_meeting(committee: Committee, users: dict[str, User]) -> Meeting:
         )
         memo = _write_memo(case, spec, by=writer, date=spec.date)
         memo = services.memo_submit(memo=memo, by=writer)
-        services.memo_approve(memo=memo, by=granskare)
+        # Fyraögonprincipen: what the granskare wrote, the förvaltningschef approves.
+        services.memo_approve(memo=memo, by=chief if writer == granskare else granskare)
         cases[spec.key] = case
 
     meeting = services.meeting_create(

@@ -140,6 +140,16 @@ class Memo(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The last one who changed the content (texts, sections, signatories, handlingar): she
+    # may not approve it (solna_sn.review, fyraögonprincipen).
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name="senast ändrad av",
+    )
     sent_at = models.DateTimeField("skickad till nämnd", null=True, blank=True)
 
     class Meta:

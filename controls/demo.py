@@ -304,8 +304,9 @@ def _users() -> dict[str, User]:
 
 def _recorder(users: dict[str, User], unit: Unit) -> User:
     """Someone of the enhet records its results: the handläggare when she works there, else
-    the granskare (who may record across the förvaltning)."""
-    for username in ("handlaggare", "granskare"):
+    the controller, else the förvaltningschef (for the stab). The granskare approves them all,
+    so she records none herself (fyraögonprincipen)."""
+    for username in ("handlaggare", "controller", "forvaltningschef"):
         user = users.get(username)
         if user is not None and permissions.can_record_control_result(user, unit):
             return user

@@ -32,7 +32,7 @@ from reports.models import (
     SectionStatus,
     SectionVersion,
 )
-from solna_sn import audit, permissions
+from solna_sn import audit, permissions, review
 from solna_sn.errors import StaleEditError, StateError, require
 from solna_sn.models import Committee
 
@@ -310,13 +310,9 @@ def last_writers(report: Report) -> set[int]:
 
 
 def approval_blocker(report: Report, user) -> str:
-    """Why `user` may not approve the report (fyraögonprincipen), or ""."""
-    if user.pk in last_writers(report):
-        return (
-            "Du har senast ändrat ett av avsnitten och kan därför inte godkänna rapporten "
-            "(fyraögonprincipen). En annan granskare eller förvaltningschefen godkänner."
-        )
-    return ""
+    """Why `user` may not approve the report (fyraögonprincipen, the shared rule in
+    solna_sn.review: not the last writer of any of its sections), or ""."""
+    return review.may_approve(user, last_writers(report), what="ett av avsnitten")[1]
 
 
 def _transition(report: Report, *, to: str, by, **fields) -> Report:

@@ -69,7 +69,7 @@ def memo_attachment_upload(*, memo: Memo, title: str, upload, by) -> MemoAttachm
         name = default_storage.save(name, ContentFile(data))
     attachment.file.name = name
     attachment.save()
-    _bump(memo)
+    _bump(memo, by)
     audit.record(
         "memo.attachment_added",
         by=by,
@@ -121,7 +121,7 @@ def memo_attachment_link(*, memo: Memo, source: Memo, by) -> MemoAttachment:
         title=f"Tjänsteskrivelse {source.case.dnr} {source.title}",
         source_memo=source,
     )
-    _bump(memo)
+    _bump(memo, by)
     audit.record(
         "memo.attachment_added", by=by, target=memo, changes={"handling": (None, attachment.title)}
     )
@@ -140,7 +140,7 @@ def memo_attachment_remove(*, attachment: MemoAttachment, by) -> None:
         changes={"handling": (attachment.title, None)},
     )
     attachment.delete()  # the stored file stays: other memos or sent PDFs may use it
-    _bump(memo)
+    _bump(memo, by)
 
 
 @transaction.atomic
@@ -149,4 +149,4 @@ def memo_attachment_move(*, attachment: MemoAttachment, direction: int, by) -> N
     require(permissions.can_write_memo(by, memo.unit))
     _require_draft(memo)
     ordering.move(MemoAttachment, attachment, direction, memo=memo)
-    _bump(memo)
+    _bump(memo, by)

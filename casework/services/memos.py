@@ -21,7 +21,7 @@ from casework.models import (
 )
 from casework.services.rendering import render_request
 from casework.text import is_blank
-from solna_sn import audit, ordering, permissions
+from solna_sn import audit, ordering, permissions, review
 from solna_sn.errors import StaleEditError, StateError, require
 from solna_sn.lib.text import text_problem
 from solna_sn.models import Role, User
@@ -126,6 +126,7 @@ def memo_save(*, memo: Memo, version: int, data: dict, by) -> Memo:
         section.body = (body or "").strip()
         section.save(update_fields=["heading", "body"])
     memo.version = F("version") + 1
+    memo.updated_by = by
     memo.save()
     memo.refresh_from_db()
     changed = sorted(field for field, _ in audit.diff(before, _memo_snapshot(memo)).items())
@@ -134,8 +135,11 @@ def memo_save(*, memo: Memo, version: int, data: dict, by) -> Memo:
     return memo
 
 
-def _bump(memo: Memo) -> None:
-    Memo.objects.filter(pk=memo.pk).update(version=F("version") + 1, updated_at=timezone.now())
+def _bump(memo: Memo, by) -> None:
+    """A change to the memo's content: a new version, and `by` is its last editor."""
+    Memo.objects.filter(pk=memo.pk).update(
+        version=F("version") + 1, updated_at=timezone.now(), updated_by=by
+    )
 
 
 @transaction.atomic
@@ -150,7 +154,7 @@ def memo_section_add(*, memo: Memo, by, heading: str = "") -> MemoSection:
         raise ValidationError({"heading": f"Avsnittets rubrik: {problem}"})
     position = (memo.sections.aggregate(m=Max("position"))["m"] or 0) + 1
     section = MemoSection.objects.create(memo=memo, position=position, heading=heading)
-    _bump(memo)
+    _bump(memo, by)
     audit.record("memo.section_added", by=by, target=memo, changes={"avsnitt": (None, heading)})
     return section
 
@@ -167,7 +171,7 @@ def memo_section_remove(*, section: MemoSection, by) -> None:
         changes={"avsnitt": ((section.heading, section.body), None)},
     )
     section.delete()
-    _bump(memo)
+    _bump(memo, by)
 
 
 @transaction.atomic
@@ -186,6 +190,7 @@ def memo_signatory_add(*, memo: Memo, by, user=None, name: str = "", title: str 
         raise ValidationError(errors)
     position = (memo.signatories.aggregate(m=Max("position"))["m"] or 0) + 1
     MemoSignatory.objects.create(memo=memo, position=position, user=user, name=name, title=title)
+    _bump(memo, by)
     audit.record(
         "memo.signatory_added", by=by, target=memo, changes={"undertecknare": (None, name)}
     )
@@ -203,6 +208,7 @@ def memo_signatory_remove(*, signatory: MemoSignatory, by) -> None:
         changes={"undertecknare": (f"{signatory.name}, {signatory.title}", None)},
     )
     signatory.delete()
+    _bump(memo, by)
 
 
 @transaction.atomic
@@ -210,7 +216,8 @@ def memo_signatory_move(*, signatory: MemoSignatory, direction: int, by) -> None
     memo = _lock_memo(signatory.memo)
     require(permissions.can_write_memo(by, memo.unit))
     _require_draft(memo)
-    ordering.move(MemoSignatory, signatory, direction, memo=memo)
+    if ordering.move(MemoSignatory, signatory, direction, memo=memo):
+        _bump(memo, by)
 
 
 @transaction.atomic
@@ -275,7 +282,18 @@ def memo_approve(*, memo: Memo, by) -> Memo:
     require(permissions.can_review_memo(by))
     if memo.state != MemoState.REVIEW:
         raise StateError("Bara en tjänsteskrivelse under granskning kan godkännas.")
+    allowed, reason = memo_may_approve(memo, by)
+    if not allowed:
+        raise StateError(reason)
     return _transition(memo, to=MemoState.APPROVED, by=by)
+
+
+def memo_may_approve(memo: Memo, user) -> tuple[bool, str]:
+    """Fyraögonprincipen: not the last one who changed the memo (or its first writer, for a
+    memo nobody has changed since it was created)."""
+    return review.may_approve(
+        user, memo.updated_by_id or memo.created_by_id, what="tjänsteskrivelsen"
+    )
 
 
 def _send(memo: Memo, by) -> Memo:

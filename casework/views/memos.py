@@ -152,6 +152,7 @@ def _memo_page(request, memo, *, form=None, status=200, **extra):
         "problems": services.memo_problems(memo) if memo.state == MemoState.DRAFT else {},
         "can_write": permissions.can_write_memo(request.user, memo.unit),
         "can_review": permissions.can_review_memo(request.user),
+        "approval_blocker": services.memo_may_approve(memo, request.user)[1],
         "can_send": permissions.can_send_to_committee(request.user),
         "render": renders.get(RenderKind.MEMO),
         "revisions": Memo.objects.filter(case=memo.case).order_by("-revision"),

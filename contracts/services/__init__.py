@@ -21,6 +21,7 @@ from contracts.services.common import (
 from contracts.services.followups import (
     TEXT_FIELDS,
     followup_approve,
+    followup_may_approve,
     followup_memo_create,
     followup_problems,
     followup_save,
@@ -67,6 +68,7 @@ __all__ = [
     "deficiency_add",
     "deficiency_remove",
     "followup_approve",
+    "followup_may_approve",
     "followup_memo_create",
     "followup_problems",
     "followup_save",

@@ -30,7 +30,7 @@ from contracts.services.common import (
     _require,
     _text,
 )
-from solna_sn import audit, permissions
+from solna_sn import audit, permissions, review
 from solna_sn.lib.text import text_problem
 
 # --- Avtalsuppföljningar -------------------------------------------------------------------
@@ -244,12 +244,20 @@ def followup_problems(followup: ContractFollowUp) -> list[str]:
     return problems
 
 
+def followup_may_approve(followup: ContractFollowUp, user) -> tuple[bool, str]:
+    """Fyraögonprincipen: not the one who last changed the follow-up."""
+    return review.may_approve(user, followup.updated_by_id, what="uppföljningen")
+
+
 @transaction.atomic
 def followup_approve(*, followup: ContractFollowUp, by) -> ContractFollowUp:
     """Approve a complete follow-up; it is locked from then on."""
     _require(permissions.can_approve_contract_followup(by))
     followup = _lock_followup(followup)
     _require_editable(followup)
+    allowed, reason = followup_may_approve(followup, by)
+    if not allowed:
+        raise ValidationError({NON_FIELD_ERRORS: reason})
     problems = followup_problems(followup)
     if problems:
         raise ValidationError({NON_FIELD_ERRORS: problems})

@@ -51,6 +51,7 @@ def _page(request, followup, *, status=200, **forms):
         "can_edit": can_edit,
         "editable": editable,
         "can_approve": permissions.can_approve_contract_followup(request.user),
+        "approval_blocker": services.followup_may_approve(followup, request.user)[1],
         "problems": services.followup_problems(followup)
         if followup.status == FollowUpStatus.IN_PROGRESS
         else [],

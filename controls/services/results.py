@@ -19,7 +19,7 @@ from controls.models import (
     ResultState,
 )
 from controls.services.common import StaleEditError, StateError, _require
-from solna_sn import audit, permissions
+from solna_sn import audit, permissions, review
 
 # --- Results ----------------------------------------------------------------------------------
 
@@ -210,6 +210,11 @@ def result_submit(*, result: Result, by) -> Result:
     return result
 
 
+def result_may_approve(result: Result, user) -> tuple[bool, str]:
+    """Fyraögonprincipen: not the one who last recorded the result."""
+    return review.may_approve(user, result.recorded_by_id, what="resultatet")
+
+
 @transaction.atomic
 def result_approve(*, result: Result, by) -> Result:
     """Granskare approves; the result is then locked."""
@@ -217,6 +222,9 @@ def result_approve(*, result: Result, by) -> Result:
     result = _lock_result(result)
     if result.state != ResultState.REVIEW:
         raise StateError("Bara ett resultat som är skickat för granskning kan godkännas.")
+    allowed, reason = result_may_approve(result, by)
+    if not allowed:
+        raise StateError(reason)
     result.state = ResultState.APPROVED
     result.approved_by = by
     result.approved_at = timezone.now()

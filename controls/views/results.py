@@ -120,6 +120,9 @@ def _occasion_page(request, occasion, *, form=None, status=200, conflict=False):
             "editable": editable,
             "may_record": may_record,
             "can_approve": permissions.can_approve_control_result(request.user),
+            "approval_blocker": (
+                services.result_may_approve(result, request.user)[1] if result else ""
+            ),
             "comment_form": CommentForm(),
             "conflict": conflict,
             "today": timezone.localdate(),

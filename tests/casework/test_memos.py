@@ -194,3 +194,23 @@ def test_link_another_memo_only_when_approved(memo, handlaggare, granskare, comm
     other = services.memo_approve(memo=other, by=granskare)
     attachment = services.memo_attachment_link(memo=memo, source=other, by=handlaggare)
     assert attachment.title.startswith("Tjänsteskrivelse SN/2024:")
+
+
+def test_the_last_one_who_changed_the_memo_may_not_approve_it(
+    memo, handlaggare, granskare, chief, client
+):
+    fill(memo, granskare, summary="Granskaren skrev om sammanfattningen.")
+    memo = services.memo_submit(memo=Memo.objects.get(pk=memo.pk), by=handlaggare)
+    with pytest.raises(services.StateError, match="fyraögonprincipen"):
+        services.memo_approve(memo=memo, by=granskare)
+    assert Memo.objects.get(pk=memo.pk).state == MemoState.REVIEW
+    client.force_login(granskare)
+    page = client.get(f"/tjansteskrivelser/{memo.pk}/").content.decode()
+    assert "Du har själv senast ändrat tjänsteskrivelsen" in page
+    assert ">Godkänn</button>" not in page
+    assert services.memo_approve(memo=memo, by=chief).state == MemoState.APPROVED
+
+
+def test_a_signatory_change_makes_its_author_the_last_editor(memo, granskare):
+    services.memo_signatory_add(memo=memo, name="Greta", title="Stabschef", by=granskare)
+    assert Memo.objects.get(pk=memo.pk).updated_by == granskare

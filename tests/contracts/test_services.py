@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from casework.models import Memo
 from contracts import reporting, services
@@ -538,3 +539,22 @@ def test_follow_up_save_with_wrong_types_is_refused(ordinary, handlaggare):
     assert "ange bedömning och kommentar" in fields[f"item-{item.pk}-rating"][0]
     ordinary.refresh_from_db()
     assert ordinary.completed_on is None and ordinary.outcome == ""
+
+
+def test_the_last_one_who_changed_a_follow_up_may_not_approve_it(
+    ordinary, granskare, forvaltningschef, client
+):
+    rate_all(ordinary, granskare)
+    with pytest.raises(ValidationError) as error:
+        services.followup_approve(followup=ordinary, by=granskare)
+    assert "fyraögonprincipen" in messages(error.value)
+    ordinary.refresh_from_db()
+    assert ordinary.status == FollowUpStatus.IN_PROGRESS
+    client.force_login(granskare)
+    page = client.get(reverse("contracts:followup_detail", args=[ordinary.pk])).content.decode()
+    assert "Du har själv senast ändrat uppföljningen" in page
+    assert "Godkänn uppföljningen</button>" not in page
+    assert (
+        services.followup_approve(followup=ordinary, by=forvaltningschef).approved_by
+        == forvaltningschef
+    )

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from controls import services
 from controls.models import (
@@ -303,3 +304,16 @@ def test_calendar_statuses(adopted, handlaggare):
     assert later[1].status == "overdue"
     early = services.calendar(adopted, today=datetime.date(2025, 1, 3))
     assert early[1].status == "upcoming"
+
+
+def test_the_granskare_who_recorded_a_result_may_not_approve_it(occasion, granskare, client):
+    result = record(occasion, granskare, rank=0, finding="Inga avvikelser.")
+    services.result_submit(result=result, by=granskare)
+    with pytest.raises(services.StateError, match="fyraögonprincipen"):
+        services.result_approve(result=result, by=granskare)
+    result.refresh_from_db()
+    assert result.state == ResultState.REVIEW and result.approved_by is None
+    client.force_login(granskare)
+    page = client.get(reverse("controls:occasion", args=[occasion.pk])).content.decode()
+    assert "Du har själv senast ändrat resultatet" in page
+    assert "Godkänn resultatet</button>" not in page
