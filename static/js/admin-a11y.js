@@ -29,17 +29,27 @@
   }
 
   function nameAutocomplete(root) {
-    root.querySelectorAll("select.admin-autocomplete").forEach(function (select) {
-      var label = labelFor(select.id);
-      var container = select.nextElementSibling;
-      if (!label || !container || !container.classList.contains("select2")) return;
-      if (!label.id) label.id = select.id + "-label";
-      var selection = container.querySelector(".select2-selection");
-      var rendered = container.querySelector(".select2-selection__rendered");
-      // The combobox is read as "<label> <chosen value>", the read-only textbox as its label.
-      if (rendered) rendered.setAttribute("aria-labelledby", label.id);
-      if (selection) {
-        selection.setAttribute("aria-labelledby", label.id + (rendered ? " " + rendered.id : ""));
+    // Each Select2 combobox (and its read-only textbox) is named by its field's label.
+    root.querySelectorAll(".select2-container .select2-selection").forEach(function (selection) {
+      var container = selection.closest(".select2-container");
+      var select = container.previousElementSibling;
+      if (!select || select.tagName !== "SELECT") {
+        select = container.parentElement ? container.parentElement.querySelector("select") : null;
+      }
+      var label = select ? labelFor(select.id) : null;
+      if (!label) {
+        var row = container.closest(".form-row, .fieldBox, td");
+        label = row ? row.querySelector("label") : null;
+      }
+      var name = text(label).replace(/:$/, "");
+      if (!name && select) name = select.getAttribute("name") || "";
+      if (!name) return;
+      selection.removeAttribute("aria-labelledby");
+      selection.setAttribute("aria-label", name);
+      var rendered = selection.querySelector(".select2-selection__rendered");
+      if (rendered) {
+        rendered.removeAttribute("aria-labelledby");
+        rendered.setAttribute("aria-label", name + ": " + (text(rendered) || "inget valt"));
       }
     });
   }
@@ -75,6 +85,11 @@
   }
 
   // After Django's own scripts (SelectFilter, Select2) have built their widgets.
-  window.addEventListener("load", function () { fix(document); });
+  window.addEventListener("load", function () {
+    fix(document);
+    window.setTimeout(function () { fix(document); }, 0);
+  });
+  // Select2 rebuilds its selection when the value changes.
+  document.addEventListener("change", function () { fix(document); });
   document.addEventListener("formset:added", function () { fix(document); });
 })();

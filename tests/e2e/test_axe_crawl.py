@@ -33,9 +33,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # Pages that still scroll sideways at 320 px (found by this crawl; the issue named the month
-# grid and the internkontrollplan, which are fixed): wide tables without their own scroll
-# region, definition lists and print previews. Left for a follow-up; a page not listed here
-# that does not reflow fails the test, and so does a listed one that is fixed (remove it).
+# grid and the internkontrollplan, which are fixed: a visually hidden label inside a scroll
+# region made the month grid 862 px wide until the region became its containing block): wide
+# tables without their own scroll region, definition lists and print previews. Left for a
+# follow-up; a page not listed here that does not reflow fails the test, and so does a listed
+# one that is fixed (remove it).
 KNOWN_TOO_WIDE = frozenset(
     {
         "casework:case_list",
@@ -58,7 +60,6 @@ KNOWN_TOO_WIDE = frozenset(
         "controls:plan_matrix",
         "controls:plan_preview",
         "economy:definition",
-        "economy:import_preview",
         "economy:personnel",
         "economy:register",
         "economy:sheet",
@@ -71,11 +72,12 @@ KNOWN_TOO_WIDE = frozenset(
         # The report engine's pages (reports/, in progress in parallel).
         "reports:report_list",
         "reports:report_detail",
-        "reports:report_checks",
         "reports:report_preview",
-        # Still 862 px wide although the table is in a scroll region and the unit form wraps:
-        # the cause is not found yet.
-        "metrics:month_grid",
+        # The goal pages' tables and definition lists.
+        "goals:tree",
+        "goals:plan_table",
+        "goals:follow_up",
+        "goals:goal_detail",
     }
 )
 
