@@ -19,10 +19,12 @@ from contracts.services.common import (
     default_committee,
 )
 from contracts.services.followups import (
+    ATTACH_TASK,
     TEXT_FIELDS,
     followup_approve,
     followup_may_approve,
     followup_memo_create,
+    followup_pdf_attach,
     followup_problems,
     followup_save,
     followup_start,
@@ -51,6 +53,7 @@ from contracts.services.register import (
 )
 
 __all__ = [
+    "ATTACH_TASK",
     "CONTRACT_FIELDS",
     "PLACE_MAX",
     "PROCUREMENT_FIELDS",
@@ -70,6 +73,7 @@ __all__ = [
     "followup_approve",
     "followup_may_approve",
     "followup_memo_create",
+    "followup_pdf_attach",
     "followup_problems",
     "followup_save",
     "followup_start",

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
 from casework import services as report_services
+from casework.models import MemoState
 from contracts import reporting
+from contracts.documents import document_title, followup_html
 from contracts.models import (
     ChecklistActivity,
     CheckResult,
@@ -30,7 +33,9 @@ from contracts.services.common import (
     _require,
     _text,
 )
+from printing import services as printing
 from solna_sn import audit, permissions, review
+from solna_sn.celery import app as celery_app
 from solna_sn.lib.text import text_problem
 
 # --- Avtalsuppföljningar -------------------------------------------------------------------
@@ -334,4 +339,31 @@ def followup_memo_create(*, followup: ContractFollowUp, by):
     audit.record(
         "followup.memo_created", by=by, target=followup, changes={"ärende": (None, case.dnr)}
     )
+    # The follow-up's PDF belongs under the memo's Handlingar; rendering is the worker's.
+    transaction.on_commit(
+        lambda: celery_app.send_task(
+            ATTACH_TASK, kwargs={"followup_id": followup.pk, "by_id": by.pk}
+        )
+    )
     return memo
+
+
+ATTACH_TASK = "contracts.attach_followup_pdf"
+
+
+@transaction.atomic
+def followup_pdf_attach(*, followup: ContractFollowUp, by) -> None:
+    """Render the approved follow-up through printing and add the PDF to its memo's
+    Handlingar as an uploaded handling (run by the worker after the memo is created). Does
+    nothing when the memo is no longer a draft or already has the follow-up's PDF."""
+    full = followups_with_content().get(pk=followup.pk)
+    memo = full.memo
+    if memo is None or memo.state != MemoState.DRAFT:
+        return
+    title = f"Avtalsuppföljning: {document_title(full)}"
+    if memo.attachments.filter(title=title).exists():
+        return
+    pdf, _pages = printing.render_pdf(followup_html(full), [], [])
+    report_services.memo_attachment_upload(
+        memo=memo, title=title, upload=ContentFile(pdf, name="avtalsuppfoljning.pdf"), by=by
+    )

@@ -8,8 +8,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from casework import documents as casework_documents
 from casework.models import Memo
-from contracts import reporting, services
+from contracts import reporting, services, tasks
 from contracts.models import (
     ActivityStatus,
     CheckResult,
@@ -27,6 +28,7 @@ from contracts.models import (
     Rating,
     Supplier,
 )
+from contracts.services import followups
 from solna_sn.models import AuditEntry
 from tests.contracts.conftest import contract_data
 
@@ -558,3 +560,27 @@ def test_the_last_one_who_changed_a_follow_up_may_not_approve_it(
         services.followup_approve(followup=ordinary, by=forvaltningschef).approved_by
         == forvaltningschef
     )
+
+
+def test_the_follow_ups_pdf_is_listed_in_its_memos_handlingar(
+    ordinary, handlaggare, granskare, django_capture_on_commit_callbacks, monkeypatch
+):
+    sent = []
+    monkeypatch.setattr(
+        followups.celery_app, "send_task", lambda name, kwargs: sent.append((name, kwargs))
+    )
+    rate_all(ordinary, handlaggare)
+    services.followup_approve(followup=ordinary, by=granskare)
+    with django_capture_on_commit_callbacks(execute=True):
+        memo = services.followup_memo_create(followup=ordinary, by=handlaggare)
+    assert sent == [
+        ("contracts.attach_followup_pdf", {"followup_id": ordinary.pk, "by_id": handlaggare.pk})
+    ]
+    tasks.attach_followup_pdf(**sent[0][1])
+    tasks.attach_followup_pdf(**sent[0][1])  # a second run adds nothing
+    attachment = memo.attachments.get()
+    assert attachment.title == (
+        "Avtalsuppföljning: Ordinarie avtalsuppföljning 2024 av familjerådgivning"
+    )
+    assert attachment.page_count >= 1 and attachment.file.read(5) == b"%PDF-"
+    assert attachment.title in casework_documents.memo_html(Memo.objects.get(pk=memo.pk))
