@@ -297,3 +297,14 @@ def test_future_month_has_no_inputs_and_refuses_posts(client, persons, controlle
     )
     assert "har inte börjat" in response.content.decode()
     assert not MetricValue.objects.exists()
+
+
+def test_a_locked_month_shows_a_drawn_lock_not_an_emoji(client, persons, controller, granskare):
+    MetricValue.objects.create(metric=persons, month=SEP.first_day, value=1)
+    client.force_login(controller)
+    client.post(reverse("metrics:month_report", args=[SEP, "VUX"]))
+    client.force_login(granskare)
+    client.post(reverse("metrics:month_lock", args=[SEP, "VUX"]))
+    html = client.get(reverse("metrics:status_overview", args=[2024])).content.decode()
+    assert '<svg aria-hidden="true"' in html and "</svg> Låst" in html
+    assert "🔒" not in html
