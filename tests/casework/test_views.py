@@ -243,10 +243,7 @@ def test_workflow_buttons_follow_the_role(client, handlaggare, granskare, memo):
     html = client.get(reverse("casework:memo_detail", args=[memo.pk])).content.decode()
     assert "Skicka till granskning" in html and "Godkänn" not in html
     client.post(reverse("casework:memo_submit", args=[memo.pk]))
-    assert (
-        client.post(reverse("casework:memo_approve", args=[memo.pk])).status_code
-        == 403
-    )
+    assert client.post(reverse("casework:memo_approve", args=[memo.pk])).status_code == 403
     assert Memo.objects.get(pk=memo.pk).state == "granskning"  # refused: not a reviewer
     client.force_login(granskare)
     client.post(reverse("casework:memo_approve", args=[memo.pk]))
