@@ -110,6 +110,8 @@ class SignatoryForm(AccessibleForm):
     )
 
     def __init__(self, *args, **kwargs):
+        # Ids of their own: the memo page also has the memo's Rubrik and the upload's title.
+        kwargs.setdefault("auto_id", "id_undertecknare_%s")
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = (
             User.objects.filter(is_active=True)
@@ -119,6 +121,10 @@ class SignatoryForm(AccessibleForm):
 
 
 class AttachmentUploadForm(AccessibleForm):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_bilaga_%s")
+        super().__init__(*args, **kwargs)
+
     title = forms.CharField(
         label="Handlingens titel",
         max_length=300,
@@ -148,6 +154,7 @@ class AttachmentLinkForm(AccessibleForm):
     )
 
     def __init__(self, *args, memo: Memo, **kwargs):
+        kwargs.setdefault("auto_id", "id_handling_%s")
         super().__init__(*args, **kwargs)
         self.fields["source"].queryset = (
             services.linkable_memos(memo).select_related("case").order_by("-date")

@@ -61,7 +61,25 @@ def run_axe(page) -> list[dict]:
         """() => axe.run(document, {runOnly: {type: 'tag',
             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"""
     )
-    return result["violations"]
+    violations = result["violations"]
+    # axe 4.14 no longer checks duplicate ids; a label pointing at the wrong field is exactly
+    # what two inputs with one id cause, so every page a browser test visits is checked here.
+    duplicates = page.evaluate(
+        """() => { const seen = {}, twice = new Set();
+            for (const el of document.querySelectorAll('[id]')) {
+                if (seen[el.id]) twice.add(el.id); seen[el.id] = true; }
+            return [...twice]; }"""
+    )
+    if duplicates:
+        violations.append(
+            {
+                "id": "duplicate-id",
+                "impact": "serious",
+                "help": "Ids must be unique (a label or aria reference finds the first one)",
+                "nodes": [{"target": [f"#{name}"]} for name in duplicates],
+            }
+        )
+    return violations
 
 
 def serious(violations: list[dict]) -> list[str]:
