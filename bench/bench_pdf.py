@@ -13,14 +13,13 @@ from pathlib import Path
 
 import _demo_db
 
-from printing import services as printing_services
-
 _demo_db.setup()
 
 from django.core.files.storage import default_storage
 
 from casework import demo, documents, services
 from casework.models import Case, Memo, MemoState, RenderKind
+from printing import services as printing_services
 from printing.models import RenderedDocument, RenderStatus
 from solna_sn.lib import pdf as pdflib
 from solna_sn.models import Committee, User
@@ -100,7 +99,8 @@ for number in range(len(cases) + 1, BUNDLE_ITEMS + 1):
         by=granskare,
     )
     extra = services.memo_submit(memo=extra, by=granskare)
-    services.memo_approve(memo=extra, by=granskare)
+    # Fyraögonprincipen: the granskare wrote it, so the förvaltningschef approves.
+    services.memo_approve(memo=extra, by=User.objects.get(username="forvaltningschef"))
     cases.append(case)
 meeting = services.meeting_create(
     committee=committee,

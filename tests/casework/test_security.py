@@ -284,7 +284,7 @@ def test_the_demo_secret_memo_never_reaches_the_next_public_kallelse(
     )
     assert response.status_code == 400
     assert "Välj en tjänsteskrivelse i listan." in response.content.decode()
-    approve(draft, granskare, granskare)
+    approve(draft, granskare, chief)
     with django_capture_on_commit_callbacks(execute=True):
         services.meeting_send(meeting=upcoming, by=chief)
     render_queued()
