@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from solna_sn import navigation, permissions, services
+from solna_sn import navigation, permissions, services, worklist
 from solna_sn.auth import ThrottledAuthenticationForm
 from solna_sn.models import Committee, Municipality, Role, Unit, WorkerCheck
 
@@ -70,6 +70,8 @@ def start(request):
             "introduction": ROLE_INTRODUCTIONS.get(user.role, ""),
             "units": list(user.units.all()),
             "shortcuts": [i for i in navigation.items_for(user) if i.url_name != "start"],
+            "worklist": worklist.lines_for(user) if permissions.is_staff_member(user) else [],
+            "show_worklist": permissions.is_staff_member(user),
         },
     )
 

@@ -245,9 +245,10 @@ def test_start_page_query_count_does_not_grow_with_units(client, db, django_asse
 
     user = UserFactory(role=Role.HANDLAGGARE, units=[UnitFactory()])
     client.force_login(user)
-    with django_assert_max_num_queries(8) as one:
+    # The page itself and "Det här väntar på dig" (a few queries per app, see solna_sn.worklist).
+    with django_assert_max_num_queries(15) as one:
         client.get(reverse("start"))
     user.units.add(UnitFactory(), UnitFactory())
-    with django_assert_max_num_queries(8) as three:
+    with django_assert_max_num_queries(15) as three:
         client.get(reverse("start"))
     assert len(one.captured_queries) == len(three.captured_queries)
