@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 
+from casework.meeting_papers import enclosures_for
 from casework.models import (
     CONFIDENTIAL_CONTACT_TEXT,
     CONFIDENTIAL_ENCLOSURE_TITLE,
@@ -137,6 +138,8 @@ class ItemView:
     osl_reference: str
     show_contact_text: bool
     memo: MemoView | None
+    # Printed after the memo: PDFs other apps give for it (casework.meeting_papers).
+    enclosures: list[AttachmentPart] = field(default_factory=list)
 
 
 @dataclass
@@ -162,6 +165,10 @@ def bundle_view(meeting: Meeting, agenda_items, *, internal: bool) -> BundleView
     items = []
     administration = meeting.committee.administrations.first()
     secrecy = None if internal else Secrecy.now()
+    agenda_items = list(agenda_items)
+    extra = enclosures_for(
+        {item.memo_id for item in agenda_items if item.memo_id}, internal=internal
+    )
     for item in agenda_items:
         withheld = not internal and (
             item.confidential or item.memo_id in secrecy.confidential_memo_ids
@@ -180,6 +187,7 @@ def bundle_view(meeting: Meeting, agenda_items, *, internal: bool) -> BundleView
                 osl_reference=item.osl_reference,
                 show_contact_text=item.show_contact_text,
                 memo=memo,
+                enclosures=_enclosure_parts(item, extra) if memo else [],
             )
         )
     return BundleView(
@@ -194,6 +202,19 @@ def bundle_view(meeting: Meeting, agenda_items, *, internal: bool) -> BundleView
         internal=internal,
         items=items,
     )
+
+
+def _enclosure_parts(item: AgendaItem, extra: dict[int, list[dict]]) -> list[AttachmentPart]:
+    return [
+        AttachmentPart(
+            title=enclosure["title"],
+            anchor=f"arende-{item.pk}-handling-{index}",
+            pages=enclosure["pages"],
+            sha256=enclosure["sha256"],
+            storage_name=enclosure["name"],
+        )
+        for index, enclosure in enumerate(extra.get(item.memo_id, []), start=1)
+    ]
 
 
 def bundle_items(meeting: Meeting):
@@ -224,6 +245,16 @@ def bundle_items(meeting: Meeting):
 CONTEXT_COMMON = {"confidential_text": CONFIDENTIAL_TEXT, "contact_text": CONFIDENTIAL_CONTACT_TEXT}
 
 
+def _insert(part: AttachmentPart) -> dict:
+    return {
+        "anchor": part.anchor,
+        "sha256": part.sha256,
+        "name": part.storage_name,
+        "pages": part.pages,
+        "title": part.title,
+    }
+
+
 def _inserts(memos: list[MemoView]) -> list[dict]:
     result = []
     for memo in memos:
@@ -231,17 +262,19 @@ def _inserts(memos: list[MemoView]) -> list[dict]:
             if part.withheld:
                 continue
             if part.memo is None:
-                result.append(
-                    {
-                        "anchor": part.anchor,
-                        "sha256": part.sha256,
-                        "name": part.storage_name,
-                        "pages": part.pages,
-                        "title": part.title,
-                    }
-                )
+                result.append(_insert(part))
             else:
                 result.extend(_inserts([part.memo]))
+    return result
+
+
+def _bundle_inserts(items: list[ItemView]) -> list[dict]:
+    """In print order: each memo's uploaded enclosures, then what other apps add after it."""
+    result = []
+    for item in items:
+        if item.memo:
+            result.extend(_inserts([item.memo]))
+            result.extend(_insert(part) for part in item.enclosures)
     return result
 
 
@@ -300,7 +333,7 @@ def _bundle(
     meeting: Meeting, *, internal: bool, asset_base: str = "", preview_back_url: str = ""
 ) -> tuple[str, list, BundleView]:
     view = bundle_view(meeting, bundle_items(meeting), internal=internal)
-    inserts = _inserts([item.memo for item in view.items if item.memo])
+    inserts = _bundle_inserts(view.items)
     html = render_to_string(
         "casework/print/bundle.html",
         {

@@ -1,11 +1,17 @@
 """The sent reports of a meeting in the reading room (registered with
 `casework.meeting_papers`): the PDF rendered from the frozen report, readable by whoever
-`reports.pdf_access` lets read it."""
+`reports.pdf_access` lets read it. The report's PDF is also printed in the meeting bundle
+after the memo that presents it (the public bundle only the sent version)."""
 
-from casework.meeting_papers import register_meeting_papers
+import hashlib
+
+from django.core.files.storage import default_storage
+
+from casework.meeting_papers import register_bundle_enclosures, register_meeting_papers
 from printing.models import RenderedDocument, RenderStatus
 from reports.models import Report
 from reports.services import RENDER_KIND
+from solna_sn.lib import pdf as pdflib
 
 
 def sent_reports(meeting_ids, user) -> dict[int, list[RenderedDocument]]:
@@ -31,4 +37,43 @@ def sent_reports(meeting_ids, user) -> dict[int, list[RenderedDocument]]:
     return papers
 
 
+def report_enclosures(memo_ids, internal: bool) -> dict[int, list[dict]]:
+    """{memo_id: [the latest finished PDF of the report the memo presents]}; for the public
+    bundle only a sent version (for the nämnd)."""
+    reports = dict(
+        Report.objects.filter(memo_id__in=memo_ids).values_list("pk", "memo_id").order_by("pk")
+    )
+    if not reports:
+        return {}
+    documents = (
+        RenderedDocument.objects.for_subjects("reports.report", reports)
+        .filter(status=RenderStatus.DONE, kind=RENDER_KIND)
+        .exclude(file="")
+        .order_by("finished_at", "pk")
+    )
+    if not internal:
+        documents = documents.filter(sent_version=True)
+    latest: dict[int, RenderedDocument] = {}
+    for document in documents:
+        latest[document.subject_id] = document  # the latest wins
+    enclosures: dict[int, list[dict]] = {}
+    for report_id, document in sorted(latest.items()):
+        try:
+            with default_storage.open(document.file.name, "rb") as handle:
+                data = handle.read()
+            pages = pdflib.inspect_pdf(data).pages
+        except (OSError, pdflib.PdfError):
+            continue  # the renderer would refuse it: the reading room still lists the report
+        enclosures.setdefault(reports[report_id], []).append(
+            {
+                "name": document.file.name,
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "pages": pages,
+                "title": document.title,
+            }
+        )
+    return enclosures
+
+
 register_meeting_papers(sent_reports)
+register_bundle_enclosures(report_enclosures)
