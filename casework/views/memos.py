@@ -341,41 +341,53 @@ def memo_new_revision(request, pk):
     return redirect("casework:memo_detail", pk=new.pk)
 
 
-@require_POST
-@permission_required(permissions.can_view_drafts)
-def signatory_add(request, pk):
-    memo = _memo(pk)
-    form = SignatoryForm(request.POST)
+def _form_post(request, memo, form, *, run, success: str, anchor: str, page_key: str):
+    """A memo page form (signatory, upload, link): the service step when the form is valid,
+    then back to the memo at `anchor`; otherwise the page again with the form's errors (400)."""
     if form.is_valid():
         try:
-            services.memo_signatory_add(
-                memo=memo,
-                by=request.user,
-                user=form.cleaned_data["user"],
-                name=form.cleaned_data["name"],
-                title=form.cleaned_data["title"],
-            )
+            run(form.cleaned_data)
         except ValidationError as error:
             form.add_service_errors(error)
         except services.StateError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "Undertecknaren är tillagd.")
-            return redirect(reverse("casework:memo_detail", args=[memo.pk]) + "#undertecknare")
-    return _memo_page(request, memo, status=400, signatory_form=form)
+            messages.success(request, success)
+            return redirect(reverse("casework:memo_detail", args=[memo.pk]) + anchor)
+    return _memo_page(request, memo, status=400, **{page_key: form})
 
 
-def _signatory_step(request, pk, sid, run):
-    signatory = get_object_or_404(MemoSignatory, pk=sid, memo_id=pk)
-    _memo_action(request, pk, lambda memo: run(signatory))
-    return redirect(reverse("casework:memo_detail", args=[pk]) + "#undertecknare")
+def _row_step(request, pk, model, row_id, anchor: str, run):
+    """One step on a row of the memo (a signatory, a handling), then back to its list."""
+    row = get_object_or_404(model, pk=row_id, memo_id=pk)
+    _memo_action(request, pk, lambda memo: run(row))
+    return redirect(reverse("casework:memo_detail", args=[pk]) + anchor)
+
+
+@require_POST
+@permission_required(permissions.can_view_drafts)
+def signatory_add(request, pk):
+    memo = _memo(pk)
+    return _form_post(
+        request,
+        memo,
+        SignatoryForm(request.POST),
+        run=lambda data: services.memo_signatory_add(
+            memo=memo, by=request.user, user=data["user"], name=data["name"], title=data["title"]
+        ),
+        success="Undertecknaren är tillagd.",
+        anchor="#undertecknare",
+        page_key="signatory_form",
+    )
 
 
 def _signatory_move(request, pk, sid, direction: int):
-    return _signatory_step(
+    return _row_step(
         request,
         pk,
+        MemoSignatory,
         sid,
+        "#undertecknare",
         lambda signatory: services.memo_signatory_move(
             signatory=signatory, direction=direction, by=request.user
         ),
@@ -401,63 +413,50 @@ def signatory_remove(request, pk, sid):
         services.memo_signatory_remove(signatory=signatory, by=request.user)
         messages.success(request, f"{signatory.name} är borttagen som undertecknare.")
 
-    return _signatory_step(request, pk, sid, remove)
+    return _row_step(request, pk, MemoSignatory, sid, "#undertecknare", remove)
 
 
 @require_POST
 @permission_required(permissions.can_view_drafts)
 def attachment_upload(request, pk):
     memo = _memo(pk)
-    form = AttachmentUploadForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.memo_attachment_upload(
-                memo=memo,
-                title=form.cleaned_data["title"],
-                upload=form.cleaned_data["file"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        except services.StateError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Handlingen är uppladdad.")
-            return redirect(reverse("casework:memo_detail", args=[memo.pk]) + "#handlingar")
-    return _memo_page(request, memo, status=400, upload_form=form)
+    return _form_post(
+        request,
+        memo,
+        AttachmentUploadForm(request.POST, request.FILES),
+        run=lambda data: services.memo_attachment_upload(
+            memo=memo, title=data["title"], upload=data["file"], by=request.user
+        ),
+        success="Handlingen är uppladdad.",
+        anchor="#handlingar",
+        page_key="upload_form",
+    )
 
 
 @require_POST
 @permission_required(permissions.can_view_drafts)
 def attachment_link(request, pk):
     memo = _memo(pk)
-    form = AttachmentLinkForm(request.POST, memo=memo)
-    if form.is_valid():
-        try:
-            services.memo_attachment_link(
-                memo=memo, source=form.cleaned_data["source"], by=request.user
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        except services.StateError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Tjänsteskrivelsen är bifogad.")
-            return redirect(reverse("casework:memo_detail", args=[memo.pk]) + "#handlingar")
-    return _memo_page(request, memo, status=400, link_form=form)
-
-
-def _attachment_step(request, pk, aid, run):
-    attachment = get_object_or_404(MemoAttachment, pk=aid, memo_id=pk)
-    _memo_action(request, pk, lambda memo: run(attachment))
-    return redirect(reverse("casework:memo_detail", args=[pk]) + "#handlingar")
+    return _form_post(
+        request,
+        memo,
+        AttachmentLinkForm(request.POST, memo=memo),
+        run=lambda data: services.memo_attachment_link(
+            memo=memo, source=data["source"], by=request.user
+        ),
+        success="Tjänsteskrivelsen är bifogad.",
+        anchor="#handlingar",
+        page_key="link_form",
+    )
 
 
 def _attachment_move(request, pk, aid, direction: int):
-    return _attachment_step(
+    return _row_step(
         request,
         pk,
+        MemoAttachment,
         aid,
+        "#handlingar",
         lambda attachment: services.memo_attachment_move(
             attachment=attachment, direction=direction, by=request.user
         ),
@@ -483,7 +482,7 @@ def attachment_remove(request, pk, aid):
         services.memo_attachment_remove(attachment=attachment, by=request.user)
         messages.success(request, f"”{attachment.title}” är borttagen från handlingarna.")
 
-    return _attachment_step(request, pk, aid, remove)
+    return _row_step(request, pk, MemoAttachment, aid, "#handlingar", remove)
 
 
 @require_POST
