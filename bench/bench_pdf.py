@@ -3,7 +3,6 @@ bundle (render + splice of the uploaded enclosures, as the worker does it, witho
 the same HTML printed by headless Chromium for comparison, page counts, and what asking again
 for an unchanged, already rendered memo PDF costs (it must not render anything new)."""
 
-import datetime
 import statistics
 import subprocess
 import sys
@@ -15,14 +14,13 @@ import _demo_db
 
 _demo_db.setup()
 
-from django.core.files.storage import default_storage
+import _bundle
 
-from casework import demo, documents, services
-from casework.models import Case, Memo, MemoState, RenderKind
+from casework import documents, services
+from casework.models import Memo, RenderKind
 from printing import services as printing_services
 from printing.models import RenderedDocument, RenderStatus
 from solna_sn.lib import pdf as pdflib
-from solna_sn.models import Committee, User
 
 CHROMIUM = Path("/usr/bin/chromium")
 BUNDLE_ITEMS = 10
@@ -64,60 +62,9 @@ pdf_memo_ms = median_ms(timings)
 print(f"pdf_memo_render: {pdf_memo_ms:.0f} ms")
 print(f"pdf_memo_pages: {rendered.pages} pages")
 
-# --- A meeting with exactly 10 items that have approved or sent memos -------------------------
+# --- A meeting with 10 items, enclosures first (bench/_bundle.py) ---------------------------
 
-committee = Committee.objects.get(code="SN")
-granskare = User.objects.get(username="granskare")
-cases = sorted(
-    Case.objects.filter(
-        committee=committee, memos__state__in=[MemoState.APPROVED, MemoState.SENT]
-    ).distinct(),
-    # Cases whose memo has uploaded enclosures first, so the splice is part of the bundle.
-    key=lambda case: (not case.memos.filter(attachments__isnull=False).exists(), case.pk),
-)[:BUNDLE_ITEMS]
-filler = demo.MEMOS[0]  # texts of realistic length for the extra memos
-for number in range(len(cases) + 1, BUNDLE_ITEMS + 1):
-    case = services.case_register(
-        committee=committee,
-        title=f"Bänkärende {number}",
-        by=granskare,
-        unit=cases[0].unit,
-        today=datetime.date(2024, 9, 2),
-    )
-    extra = services.memo_create(case=case, by=granskare, date=datetime.date(2024, 9, 23))
-    extra = services.memo_save(
-        memo=extra,
-        version=extra.version,
-        data={
-            "title": case.title,
-            "date": extra.date,
-            "decision_proposal": filler.decision_proposal,
-            "summary": filler.summary,
-            "dispatch_to": "Kommunstyrelsen",
-            "dispatch_bulleted": False,
-        },
-        by=granskare,
-    )
-    extra = services.memo_submit(memo=extra, by=granskare)
-    # Fyraögonprincipen: the granskare wrote it, so the förvaltningschef approves.
-    services.memo_approve(memo=extra, by=User.objects.get(username="forvaltningschef"))
-    cases.append(case)
-meeting = services.meeting_create(
-    committee=committee,
-    date=datetime.date(2024, 11, 4),
-    time=datetime.time(18, 0),
-    place=demo.PLACE,
-    by=granskare,
-)
-for case in cases:
-    services.agenda_item_add(meeting=meeting, by=granskare, case=case)
-assert meeting.items.filter(memo__isnull=False).count() == BUNDLE_ITEMS
-
-bundle_html, inserts = documents.bundle_html(meeting, internal=True)
-insert_data = []
-for insert in inserts:
-    with default_storage.open(insert["name"], "rb") as handle:
-        insert_data.append(handle.read())
+meeting, bundle_html, inserts, insert_data = _bundle.bundle(BUNDLE_ITEMS)
 
 
 def render_bundle() -> tuple[None, bytes]:

@@ -4,7 +4,6 @@ untagged pypdf one, `pdfua.postprocess`, the share the repairs add to the whole 
 `pdfua.check`; the same for the internkontrollplan (a risk table across pages). Also how many
 structural problems the check finds before and after."""
 
-import datetime
 import statistics
 import time
 
@@ -12,16 +11,13 @@ import _demo_db
 
 _demo_db.setup()
 
-from django.core.files.storage import default_storage
+import _bundle
 
-from casework import demo, documents, services
-from casework.models import Case, MemoState
 from controls.documents import plan_print_html
 from controls.models import ControlPlan
 from printing import services as printing_services
 from solna_sn.lib import pdf as pdflib
 from solna_sn.lib import pdfua
-from solna_sn.models import Committee, User
 
 BUNDLE_ITEMS = 10
 REPEATS = 5
@@ -39,59 +35,11 @@ def median_ms(function, *, repeats: int = REPEATS, warmups: int = 1):
     return statistics.median(timings) * 1000, result
 
 
-# --- A meeting with 10 items, enclosures first (as bench_pdf.py builds it) -------------------
+# --- A meeting with 10 items, enclosures first (bench/_bundle.py) ---------------------------
 
-committee = Committee.objects.get(code="SN")
-granskare = User.objects.get(username="granskare")
-cases = sorted(
-    Case.objects.filter(
-        committee=committee, memos__state__in=[MemoState.APPROVED, MemoState.SENT]
-    ).distinct(),
-    key=lambda case: (not case.memos.filter(attachments__isnull=False).exists(), case.pk),
-)[:BUNDLE_ITEMS]
-filler = demo.MEMOS[0]
-for number in range(len(cases) + 1, BUNDLE_ITEMS + 1):
-    case = services.case_register(
-        committee=committee,
-        title=f"Bänkärende {number}",
-        by=granskare,
-        unit=cases[0].unit,
-        today=datetime.date(2024, 9, 2),
-    )
-    extra = services.memo_create(case=case, by=granskare, date=datetime.date(2024, 9, 23))
-    extra = services.memo_save(
-        memo=extra,
-        version=extra.version,
-        data={
-            "title": case.title,
-            "date": extra.date,
-            "decision_proposal": filler.decision_proposal,
-            "summary": filler.summary,
-            "dispatch_to": "Kommunstyrelsen",
-            "dispatch_bulleted": False,
-        },
-        by=granskare,
-    )
-    extra = services.memo_submit(memo=extra, by=granskare)
-    # Fyraögonprincipen: the granskare wrote it, so the förvaltningschef approves.
-    services.memo_approve(memo=extra, by=User.objects.get(username="forvaltningschef"))
-    cases.append(case)
-meeting = services.meeting_create(
-    committee=committee,
-    date=datetime.date(2024, 11, 4),
-    time=datetime.time(18, 0),
-    place=demo.PLACE,
-    by=granskare,
-)
-for case in cases:
-    services.agenda_item_add(meeting=meeting, by=granskare, case=case)
-
-bundle_html, inserts = documents.bundle_html(meeting, internal=True)
+meeting, bundle_html, inserts, insert_data = _bundle.bundle(BUNDLE_ITEMS)
+committee = meeting.committee
 static = printing_services.static_dir()
-insert_data = []
-for insert in inserts:
-    with default_storage.open(insert["name"], "rb") as handle:
-        insert_data.append(handle.read())
 
 render_ms, rendered = median_ms(lambda: pdflib.render_html(bundle_html, base_dir=static))
 enclosures = [
