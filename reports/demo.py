@@ -116,6 +116,24 @@ WRITERS = {
 }
 
 
+REVIEW_COMMENT = "Nämn i sammanfattningen att placeringskostnaderna följs upp varje månad."
+REVIEW_ADDITION = (
+    "<p>Kostnaderna för placeringar följs upp månadsvis tillsammans med ekonomienheten.</p>"
+)
+
+
+def _review_round(report: Report, users) -> None:
+    """The förvaltningschef returns the report once and the summary gets a sentence, so the
+    redline between the version sent for review and the one sent to the nämnd shows it."""
+    services.report_return(report=report, by=users["forvaltningschef"], comment=REVIEW_COMMENT)
+    section = report.sections.get(title="Sammanfattning")
+    writer = users[WRITERS["Sammanfattning"]]
+    services.section_save(
+        section=section, version=section.version, body=section.body + REVIEW_ADDITION, by=writer
+    )
+    services.report_submit(report=report, by=writer)
+
+
 def _delarsrapport(committee, users) -> str:
     kind = ReportKind.objects.get(committee=committee, code="delarsrapport")
     if Report.objects.filter(kind=kind, year=2024).exists():
@@ -133,6 +151,7 @@ def _delarsrapport(committee, users) -> str:
     _write(report, users, writers=WRITERS)
     chief = users["forvaltningschef"]
     services.report_submit(report=report, by=users["granskare"])
+    _review_round(report, users)
     services.report_approve(report=report, by=chief)
     services.report_send(report=report, by=chief, confirm_warnings=True)
     if case.memos.exists():  # casework's demo wrote "Tjänsteskrivelse — Delårsrapport …"

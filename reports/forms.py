@@ -74,3 +74,25 @@ class CorrectionForm(AccessibleForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Vad som var fel i den skickade rapporten och vad som gäller.",
     )
+
+
+class CompareForm(AccessibleForm):
+    """Which two versions of a report the redline compares (GET)."""
+
+    fran = forms.ChoiceField(label="Från")
+    till = forms.ChoiceField(label="Till")
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("fran", "till"):
+            self.fields[name].choices = choices
+            self.fields[name].error_messages["invalid_choice"] = (
+                "Välj en av rapportens versioner i listan."
+            )
+            self.fields[name].error_messages["required"] = "Välj en version att jämföra."
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("fran") and cleaned.get("fran") == cleaned.get("till"):
+            raise forms.ValidationError("Välj två olika versioner att jämföra.")
+        return cleaned

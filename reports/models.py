@@ -353,3 +353,32 @@ class ReportCorrection(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+
+class ReportVersion(models.Model):
+    """The report as it stood at a step of its workflow (sent for review, approved, sent to
+    the nämnd): every section's printed HTML and the figures it showed. The redline view
+    compares any two of them, or one with the report as it is now."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField("version")
+    state = models.CharField("steg", max_length=12, choices=ReportState.choices)
+    # [{"order", "title", "level", "mode", "html"}, …] in outline order.
+    sections = models.JSONField(default=list)
+    # Every figure the report offered: key → [label, text].
+    figures = models.JSONField(default=dict)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    taken_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "rapportversion"
+        verbose_name_plural = "rapportversioner"
+        ordering = ["report", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="reportversion_unique"),
+        ]
+
+    def __str__(self):
+        return f"Version {self.number}: {self.get_state_display()}"

@@ -126,8 +126,11 @@ def typed_figures(body: str, figures: dict[str, tuple[str, str]]) -> list[tuple[
 def diff_html(old: str, new: str) -> str:
     """A readable word diff of two texts (markup removed) as HTML: removed words in <del>,
     added words in <ins>, each with a hidden text label so the change is not colour only."""
-    old_words = plain_text(old).split()
-    new_words = plain_text(new).split()
+    return diff_words(plain_text(old).split(), plain_text(new).split())
+
+
+def diff_words(old_words: list[str], new_words: list[str]) -> str:
+    """The word diff of `diff_html` on words already taken out of their markup."""
     out = []
     matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():

@@ -18,7 +18,7 @@ from casework import services as casework_services
 from casework.models import Case, Meeting
 from goals import reporting as goals_reporting
 from printing import services as printing
-from reports import assembly, outlines, richtext
+from reports import assembly, outlines, redline, richtext
 from reports.generators.base import PERIOD_LABELS
 from reports.models import (
     OutlineSection,
@@ -27,6 +27,7 @@ from reports.models import (
     ReportKind,
     ReportSection,
     ReportState,
+    ReportVersion,
     SectionMode,
     SectionPresence,
     SectionStatus,
@@ -335,7 +336,9 @@ def report_submit(*, report: Report, by) -> Report:
         or report.sections.filter(unit__in=by.units.all()).exists()
     )
     _require_draft(report)
-    return _transition(report, to=ReportState.REVIEW, by=by, review_comment="")
+    report = _transition(report, to=ReportState.REVIEW, by=by, review_comment="")
+    version_take(report, by=by)
+    return report
 
 
 @transaction.atomic
@@ -366,9 +369,11 @@ def report_approve(*, report: Report, by) -> Report:
     blocker = approval_blocker(report, by)
     if blocker:
         raise StateError(blocker)
-    return _transition(
+    report = _transition(
         report, to=ReportState.APPROVED, by=by, approved_at=timezone.now(), approved_by=by
     )
+    version_take(report, by=by)
+    return report
 
 
 def report_warnings(report: Report) -> list[str]:
@@ -410,6 +415,7 @@ def report_send(*, report: Report, by, confirm_warnings: bool = False) -> Report
     report.sent_by = by
     report.state = ReportState.SENT
     report.save()
+    version_take(report, by=by, assembled=assembled)
     audit.record(
         "report.sent",
         by=by,
@@ -418,6 +424,66 @@ def report_send(*, report: Report, by, confirm_warnings: bool = False) -> Report
         reason="Skickad med bekräftade varningar." if found else "",
     )
     return report
+
+
+# --- Versions and the redline -------------------------------------------------------------------
+
+
+def _snapshot_of(assembled: assembly.Assembly) -> tuple[list[dict], dict]:
+    sections = [
+        {
+            "order": p.section.order,
+            "title": p.section.title,
+            "level": p.section.level,
+            "mode": p.section.mode,
+            "html": p.html,
+        }
+        for p in assembled.sections
+    ]
+    return sections, {key: list(value) for key, value in assembled.figures.items()}
+
+
+def version_take(report: Report, *, by, assembled: assembly.Assembly | None = None):
+    """Keep the report as it stands now (printed texts and figures) as its next version."""
+    if assembled is None:
+        assembled = assembly.assemble(report, report.sections.order_by("order"))
+    sections, figures = _snapshot_of(assembled)
+    last = report.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    return ReportVersion.objects.create(
+        report=report,
+        number=last + 1,
+        state=report.state,
+        sections=sections,
+        figures=figures,
+        taken_by=by,
+        taken_at=timezone.now(),
+    )
+
+
+CURRENT = "nu"
+
+
+def version_label(version: ReportVersion) -> str:
+    """ "Version 2: Godkänd 2024-09-20 14:05 (Greta Sundin)" """
+    who = version.taken_by.get_full_name() if version.taken_by else ""
+    when = timezone.localtime(version.taken_at).strftime("%Y-%m-%d %H:%M")
+    return f"Version {version.number}: {version.get_state_display()} {when}" + (
+        f" ({who})" if who else ""
+    )
+
+
+def snapshot(report: Report, which: ReportVersion | str) -> redline.Snapshot:
+    """A stored version, or (`CURRENT`) the report as it prints now."""
+    if which == CURRENT:
+        sections = report.sections.select_related("writer", "unit").order_by("order")
+        found, figures = _snapshot_of(assembly.assemble(report, sections))
+        label = "Rapporten som den ser ut nu"
+        return redline.Snapshot(label, found, figures)
+    return redline.Snapshot(version_label(which), which.sections, which.figures)
+
+
+def compare(report: Report, old: ReportVersion | str, new: ReportVersion | str) -> redline.Redline:
+    return redline.compare(snapshot(report, old), snapshot(report, new))
 
 
 @transaction.atomic

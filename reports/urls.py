@@ -8,6 +8,7 @@ urlpatterns = [
     path("", reports.report_list, name="report_list"),
     path("<int:pk>/", reports.report_detail, name="report_detail"),
     path("<int:pk>/steg/<str:action>/", reports.report_transition, name="report_transition"),
+    path("<int:pk>/jamfor/", reports.report_compare, name="report_compare"),
     path("<int:pk>/kontroll/", reports.report_checks, name="report_checks"),
     path("<int:pk>/forhandsgranska/", reports.report_preview, name="report_preview"),
     path("<int:pk>/pdf/", reports.report_pdf, name="report_pdf"),

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from printing import services as printing_services
 from printing.views import status_response
 from reports import assembly, printed, services
-from reports.forms import CorrectionForm, ReasonForm, ReportCreateForm
+from reports.forms import CompareForm, CorrectionForm, ReasonForm, ReportCreateForm
 from reports.models import Report, ReportState, SectionMode
 from solna_sn import permissions
 from solna_sn.errors import StateError
@@ -254,3 +254,48 @@ def report_correction(request, pk):
     else:
         messages.error(request, "Beskriv rättelsen.")
     return redirect("reports:report_detail", pk=report.pk)
+
+
+def _default_pair(versions, frozen: bool) -> tuple[str, str]:
+    """Sent: the version sent to the nämnd against the first one sent for review.
+    Otherwise the report as it is now against its latest version."""
+    if not versions:
+        return "", ""
+    if frozen:
+        return str(versions[0].number), str(versions[-1].number)
+    return str(versions[-1].number), services.CURRENT
+
+
+@require_GET
+@permission_required(permissions.can_view_reports)
+def report_compare(request, pk):
+    """The redline between two versions of the report (or a version and the report now)."""
+    report = _report(pk)
+    versions = list(report.versions.select_related("taken_by").order_by("number"))
+    choices = [(str(v.number), services.version_label(v)) for v in versions]
+    if not report.is_frozen:
+        choices.append((services.CURRENT, "Rapporten som den ser ut nu"))
+    fran, till = _default_pair(versions, report.is_frozen)
+    data = request.GET if {"fran", "till"} & request.GET.keys() else {"fran": fran, "till": till}
+    form = CompareForm(data, choices=choices)
+    result = None
+    status = 200
+    if len(choices) < 2:
+        pass
+    elif form.is_valid():
+        by_number = {str(v.number): v for v in versions}
+
+        def pick(value):
+            return services.CURRENT if value == services.CURRENT else by_number[value]
+
+        result = services.compare(
+            report, pick(form.cleaned_data["fran"]), pick(form.cleaned_data["till"])
+        )
+    else:
+        status = 400
+    return render(
+        request,
+        "reports/report_compare.html",
+        {"report": report, "form": form, "result": result, "enough": len(choices) >= 2},
+        status=status,
+    )

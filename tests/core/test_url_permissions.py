@@ -662,6 +662,7 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
         get=allow(STAFF), post=allow(LEADERSHIP), kwargs=lambda d: {"pk": d.draft_report}
     ),
     "reports:report_preview": get_only(STAFF, lambda d: {"pk": d.draft_report}),
+    "reports:report_compare": get_only(STAFF, lambda d: {"pk": d.sent_report}),
     "reports:report_pdf": post_only(STAFF, lambda d: {"pk": d.draft_report}),
     "reports:report_memo": post_only(LEADERSHIP, lambda d: {"pk": d.draft_report}),
     "reports:report_correction": post_only(
