@@ -34,8 +34,8 @@ def test_a_changed_word_and_a_changed_figure_are_marked():
     result = redline.compare(old, new)
     (change,) = result.sections
     assert change.status == "ändrat"
-    assert "<del><span class=\"visually-hidden\">borttaget: </span>7,0</del>" in change.diff
-    assert "<ins><span class=\"visually-hidden\">tillagt: </span>7,1</ins>" in change.diff
+    assert '<del><span class="visually-hidden">borttaget: </span>7,0</del>' in change.diff
+    assert '<ins><span class="visually-hidden">tillagt: </span>7,1</ins>' in change.diff
     assert [(f.label, f.before, f.after) for f in result.figures] == [("Andel", "7,0 %", "7,1 %")]
 
 
@@ -118,7 +118,7 @@ def test_each_workflow_step_keeps_a_version_and_the_redline_shows_the_review_cha
     # By default the sent version against the first one sent for review.
     assert 'value="1" selected' in html and 'value="4" selected' in html
     assert "tillagt: </span>Ökningen är 7,1 %.</ins>" in html
-    assert "<td class=\"num\">-138,2</td><td class=\"num\">-140,0</td>" in html
+    assert '<td class="num">-138,2</td><td class="num">-140,0</td>' in html
     assert "Avsnitt: 2 av 3 har ändrats" in html  # Sammanfattning and the table
     # A sent report has no "now" to compare with: it prints as sent.
     assert 'value="nu"' not in html
