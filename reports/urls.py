@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/jamfor/", reports.report_compare, name="report_compare"),
     path("<int:pk>/kontroll/", reports.report_checks, name="report_checks"),
     path("<int:pk>/forhandsgranska/", reports.report_preview, name="report_preview"),
+    path("<int:pk>/word/", reports.report_word, name="report_word"),
     path("<int:pk>/pdf/", reports.report_pdf, name="report_pdf"),
     path("<int:pk>/tjansteskrivelse/", reports.report_memo, name="report_memo"),
     path("<int:pk>/rattelse/", reports.report_correction, name="report_correction"),

@@ -7,11 +7,12 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from printing import services as printing_services
 from printing.views import status_response
-from reports import assembly, printed, services
+from reports import assembly, printed, services, word
 from reports.forms import CompareForm, CorrectionForm, ReasonForm, ReportCreateForm
 from reports.models import Report, ReportState, SectionMode
 from solna_sn import permissions
@@ -203,6 +204,23 @@ def report_preview(request, pk):
             preview_back_url=reverse("reports:report_detail", args=[report.pk]),
         )
     )
+
+
+@require_GET
+@permission_required(permissions.can_view_reports)
+def report_word(request, pk):
+    """The report as a Word file, from the same assembly as the preview and the PDF."""
+    report = _report(pk)
+    assembled = assembly.assemble(report, _sections(report))
+    content = word.report_docx(assembled, cover_line=printed.cover_line(report))
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{report.title}.docx"
+    )
+    return response
 
 
 @require_POST

@@ -663,6 +663,7 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     ),
     "reports:report_preview": get_only(STAFF, lambda d: {"pk": d.draft_report}),
     "reports:report_compare": get_only(STAFF, lambda d: {"pk": d.sent_report}),
+    "reports:report_word": get_only(STAFF, lambda d: {"pk": d.draft_report}),
     "reports:report_pdf": post_only(STAFF, lambda d: {"pk": d.draft_report}),
     "reports:report_memo": post_only(LEADERSHIP, lambda d: {"pk": d.draft_report}),
     "reports:report_correction": post_only(

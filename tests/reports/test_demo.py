@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from docx import Document
 
 from printing.models import RenderedDocument, RenderStatus
 from reports.models import Report, ReportState
@@ -36,6 +37,18 @@ def test_demo_loads_a_sent_delarsrapport_and_an_annual_report_in_progress():
     done = annual.sections.filter(mode="written", status="klar").count()
     assert 0 < done < annual.sections.filter(mode="written").count()
     assert annual.sections.filter(carried_over=True).exists()
+    # The review round shows in the redline, and the Word file has the sent texts and tables.
+    staff = Client()
+    staff.force_login(User.objects.get(username="forvaltningschef"))
+    compare = staff.get(reverse("reports:report_compare", args=[delar.pk])).content.decode()
+    assert "tillagt: </span>Kostnaderna för placeringar följs upp månadsvis" in compare
+    docx = staff.get(reverse("reports:report_word", args=[delar.pk])).content
+    document = Document(io.BytesIO(docx))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    toc = [s.title for s in delar.sections.filter(in_toc=True).exclude(title="").order_by("order")]
+    assert [h for h in headings if h in toc] == toc
+    cells = {c.text for t in document.tables for r in t.rows for c in r.cells}
+    assert "-138,2" in cells and "7,1" in cells
     call_command("load_demo", stdout=io.StringIO())  # idempotent
     assert Report.objects.count() == 2
     print(out.getvalue())
