@@ -22,6 +22,7 @@ from django.test.utils import CaptureQueriesContext
 import reports.generators.all  # noqa: F401  (fills the registry)
 from casework.models import Decision
 from controls.models import Occasion, Result, ResultState, Risk
+from goals.models import Activity, Goal
 from metrics import reporting as metrics_reporting
 from metrics.models import Metric, MetricValue, MonthState, MonthStatus
 from reports.generators import economy as economy_generators
@@ -199,6 +200,28 @@ def test_goal_follow_up_prints_assessment_method_key_figures_and_activities(comm
     assert any(text.startswith("10 210") for text in texts)  # medelbiståndet jan–aug 2024
     assert any(text.startswith("221") for text in texts)
     assert_accessible_tables(html)
+
+
+def test_goal_follow_up_query_count_does_not_grow_with_goals_and_activities(committee_id):
+    period = august(committee_id)
+    with CaptureQueriesContext(connection) as before:
+        generate("goals.follow_up", period)
+    template = Goal.objects.filter(plan__year=2024, assessments__isnull=False).first()
+    for n in range(3):
+        goal = Goal.objects.create(
+            plan=template.plan,
+            level=template.level,
+            parent=template.parent,
+            title=f"Extra nämndmål {n}",
+            sort_order=100 + n,
+        )
+        goal.agenda2030.set(template.agenda2030.all())
+        for m in range(2):
+            Activity.objects.create(plan=template.plan, goal=goal, title=f"Extra aktivitet {n}.{m}")
+    with CaptureQueriesContext(connection) as after:
+        generated = generate("goals.follow_up", period)
+    assert "Extra nämndmål 2" in generated.html
+    assert len(after) == len(before)
 
 
 def test_assignments_print_the_uppdrag_with_status(committee_id):

@@ -369,9 +369,12 @@ def test_a_committee_member_reads_only_the_pdf_of_the_sent_report(report, people
 # --- Performance -------------------------------------------------------------------------------
 
 
-def test_report_page_has_a_constant_number_of_queries(report, people, client, kind):
+@pytest.mark.parametrize("name", ["report_detail", "report_preview"])
+def test_report_page_and_preview_have_a_constant_number_of_queries(
+    report, people, client, kind, name
+):
     client.force_login(people["writer"])
-    url = reverse("reports:report_detail", args=[report.pk])
+    url = reverse(f"reports:{name}", args=[report.pk])
     client.get(url)
     with CaptureQueriesContext(connection) as few:
         assert client.get(url).status_code == 200
