@@ -86,17 +86,23 @@ class Rendered:
     anchors: dict[str, int]  # anchor id → 1-based page number where it sits
 
 
+def layout_html(html: str, *, base_dir: Path, allowed_roots: list[Path] = ()):
+    """WeasyPrint's laid-out document (pages, anchors) before it is written as PDF; the
+    layout is most of the cost of a render (bench/bench_report_parts.py)."""
+    weasyprint, fetcher = _weasyprint()
+    return weasyprint.HTML(
+        string=html,
+        base_url=base_dir.resolve().as_uri() + "/",
+        url_fetcher=fetcher([base_dir, *allowed_roots]),
+    ).render(pdf_variant=PDF_VARIANT)
+
+
 def render_html(html: str, *, base_dir: Path, allowed_roots: list[Path] = ()) -> Rendered:
     """Render one HTML document to a tagged PDF (PDF/UA-1, fonts embedded).
 
     Relative URLs resolve against `base_dir`; only files below it and `allowed_roots` are read.
     """
-    weasyprint, fetcher = _weasyprint()
-    document = weasyprint.HTML(
-        string=html,
-        base_url=base_dir.resolve().as_uri() + "/",
-        url_fetcher=fetcher([base_dir, *allowed_roots]),
-    ).render(pdf_variant=PDF_VARIANT)
+    document = layout_html(html, base_dir=base_dir, allowed_roots=allowed_roots)
     anchors: dict[str, int] = {}
     for number, page in enumerate(document.pages, start=1):
         for anchor in page.anchors:
