@@ -61,8 +61,7 @@ class Redline:
 
 def words(fragment: str) -> list[str]:
     """The words of a printed fragment; table cells are kept apart ("Verksamhet -138,2")."""
-    text = CELL_END_RE.sub(" ", fragment or "")
-    return richtext.plain_text(text).split()
+    return richtext.diff_tokens(CELL_END_RE.sub(" ", fragment or ""))
 
 
 def _title(entry: dict) -> str:

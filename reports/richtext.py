@@ -123,10 +123,37 @@ def typed_figures(body: str, figures: dict[str, tuple[str, str]]) -> list[tuple[
     return found
 
 
+BREAK = "\n"  # a paragraph or list item ends: a token of its own, shown as a line break
+
+
+def diff_tokens(body: str) -> list[str]:
+    """The words of a text without its markup, with `BREAK` between its paragraphs."""
+    tokens: list[str] = []
+    for line in plain_text(body).splitlines():
+        words = line.split()
+        if words:
+            if tokens:
+                tokens.append(BREAK)
+            tokens.extend(words)
+    return tokens
+
+
 def diff_html(old: str, new: str) -> str:
-    """A readable word diff of two texts (markup removed) as HTML: removed words in <del>,
-    added words in <ins>, each with a hidden text label so the change is not colour only."""
-    return diff_words(plain_text(old).split(), plain_text(new).split())
+    """A readable word diff of two texts (markup removed, paragraphs kept as line breaks) as
+    HTML: removed words in <del>, added words in <ins>, each with a hidden text label so the
+    change is not colour only."""
+    return diff_words(diff_tokens(old), diff_tokens(new))
+
+
+def _joined(words: list[str]) -> str:
+    """Words separated by spaces, `BREAK` as <br> (without spaces around it)."""
+    out = ""
+    for word in words:
+        if word == BREAK:
+            out = out.rstrip() + "<br>"
+        else:
+            out += ("" if not out or out.endswith("<br>") else " ") + html_lib.escape(word)
+    return out
 
 
 def diff_words(old_words: list[str], new_words: list[str]) -> str:
@@ -135,12 +162,18 @@ def diff_words(old_words: list[str], new_words: list[str]) -> str:
     matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "equal":
-            out.append(html_lib.escape(" ".join(old_words[a1:a2])))
+            out.append(_joined(old_words[a1:a2]))
             continue
-        if op in ("delete", "replace"):
-            removed = html_lib.escape(" ".join(old_words[a1:a2]))
-            out.append(f'<del><span class="visually-hidden">borttaget: </span>{removed}</del>')
-        if op in ("insert", "replace"):
-            added = html_lib.escape(" ".join(new_words[b1:b2]))
-            out.append(f'<ins><span class="visually-hidden">tillagt: </span>{added}</ins>')
-    return " ".join(out)
+        for words, tag, label in (
+            (old_words[a1:a2] if op in ("delete", "replace") else [], "del", "borttaget"),
+            (new_words[b1:b2] if op in ("insert", "replace") else [], "ins", "tillagt"),
+        ):
+            if any(w != BREAK for w in words):
+                out.append(
+                    f'<{tag}><span class="visually-hidden">{label}: </span>{_joined(words)}</{tag}>'
+                )
+            elif words and tag == "ins":
+                out.append("<br>")
+    return (
+        " ".join(piece for piece in out if piece).replace(" <br>", "<br>").replace("<br> ", "<br>")
+    )

@@ -53,3 +53,11 @@ def test_diff_marks_removed_and_added_words_with_text():
     diff = richtext.diff_html("<p>Prognosen är 16,2 mkr.</p>", "<p>Prognosen är 16,3 mkr.</p>")
     assert '<del><span class="visually-hidden">borttaget: </span>16,2</del>' in diff
     assert "tillagt: </span>16,3</ins>" in diff
+
+
+def test_the_diff_keeps_paragraphs_and_list_items_as_line_breaks():
+    diff = richtext.diff_html(
+        "<p>Ett två.</p><p>Tre fyra.</p>", "<p>Ett två.</p><p>Tre fem.</p><ul><li>Punkt</li></ul>"
+    )
+    assert diff.startswith("Ett två.<br>Tre <del>")
+    assert diff.endswith('<ins><span class="visually-hidden">tillagt: </span>fem.<br>Punkt</ins>')
