@@ -136,18 +136,29 @@ def login(page, username: str) -> None:
     page.wait_for_url(lambda url: urlsplit(url).path != reverse("login"))
 
 
+DUPLICATE_IDS = """() => { const seen = new Set(), twice = new Set();
+    for (const el of document.querySelectorAll('[id]')) {
+        if (seen.has(el.id)) twice.add(el.id); seen.add(el.id); }
+    return [...twice]; }"""
+
+
 def axe(page) -> list[str]:
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(AXE_SOURCE)
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AA_TAGS
     )
-    return [
+    found = [
         f"{v['id']} ({v['impact']}): {v['help']} – "
         + "; ".join(" ".join(n["target"]) for n in v["nodes"][:5])
         + (f" (+{len(v['nodes']) - 5})" if len(v["nodes"]) > 5 else "")
         for v in result["violations"]
     ]
+    # axe 4.14 no longer checks duplicate ids (a label then finds the wrong field): issue 14.
+    duplicates = page.evaluate(DUPLICATE_IDS)
+    if duplicates:
+        found.append(f"duplicate-id: ids used more than once: {', '.join(duplicates[:5])}")
+    return found
 
 
 def reflow(page) -> list[str]:
