@@ -12,6 +12,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from casework import services as casework_services
@@ -32,7 +33,7 @@ from reports.models import (
     SectionStatus,
     SectionVersion,
 )
-from solna_sn import audit, permissions, review
+from solna_sn import audit, notifications, permissions, review
 from solna_sn.errors import StaleEditError, StateError, require
 from solna_sn.models import Committee
 
@@ -209,6 +210,7 @@ def section_assign(*, section: ReportSection, by, writer=None, unit=None) -> Rep
     if writer is not None and not permissions.is_staff_member(writer):
         raise ValidationError({"writer": "Skribenten måste vara anställd i förvaltningen."})
     before = (str(section.writer or ""), str(section.unit or ""))
+    previous_writer_id = section.writer_id
     section.writer = writer
     section.unit = unit
     section.save(update_fields=["writer", "unit"])
@@ -218,6 +220,15 @@ def section_assign(*, section: ReportSection, by, writer=None, unit=None) -> Rep
         target=section,
         changes={"skribent": (before[0], str(writer or "")), "enhet": (before[1], str(unit or ""))},
     )
+    if writer is not None and writer.pk != previous_writer_id:
+        notifications.notify(
+            notifications.ASSIGNED,
+            recipients=[writer],
+            by=by,
+            what="avsnittet",
+            title=f"{section} i {report.title}",
+            path=reverse("reports:section_edit", args=[section.pk]),
+        )
     return section
 
 
@@ -335,7 +346,30 @@ def report_submit(*, report: Report, by) -> Report:
         or report.sections.filter(unit__in=by.units.all()).exists()
     )
     _require_draft(report)
-    return _transition(report, to=ReportState.REVIEW, by=by, review_comment="")
+    report = _transition(report, to=ReportState.REVIEW, by=by, review_comment="")
+    _notify(report, notifications.REVIEW, by, notifications.reviewers(permissions.LEADERSHIP_ROLES))
+    return report
+
+
+def _notify(report: Report, event: str, by, recipients, comment: str = "") -> None:
+    notifications.notify(
+        event,
+        recipients=recipients,
+        by=by,
+        what="rapporten",
+        title=report.title,
+        path=reverse("reports:report_detail", args=[report.pk]),
+        comment=comment,
+    )
+
+
+def _writers(report: Report) -> list[int | None]:
+    """Who a returned or approved report concerns: the one who sent it for review and the
+    writers of its sections."""
+    return [
+        notifications.last_actor(report, f"report.{ReportState.REVIEW}"),
+        *report.sections.filter(writer__isnull=False).values_list("writer_id", flat=True),
+    ]
 
 
 @transaction.atomic
@@ -347,7 +381,7 @@ def report_return(*, report: Report, by, comment: str) -> Report:
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"reason": "Skriv vad som behöver ändras."})
-    return _transition(
+    report = _transition(
         report,
         to=ReportState.DRAFT,
         by=by,
@@ -355,6 +389,8 @@ def report_return(*, report: Report, by, comment: str) -> Report:
         approved_at=None,
         approved_by=None,
     )
+    _notify(report, notifications.RETURNED, by, _writers(report), comment)
+    return report
 
 
 @transaction.atomic
@@ -366,9 +402,11 @@ def report_approve(*, report: Report, by) -> Report:
     blocker = approval_blocker(report, by)
     if blocker:
         raise StateError(blocker)
-    return _transition(
+    report = _transition(
         report, to=ReportState.APPROVED, by=by, approved_at=timezone.now(), approved_by=by
     )
+    _notify(report, notifications.APPROVED, by, _writers(report))
+    return report
 
 
 def report_warnings(report: Report) -> list[str]:
