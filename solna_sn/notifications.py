@@ -13,7 +13,9 @@ The texts are Swedish and name the thing the way the caller does: `what` is its 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core import mail
@@ -62,6 +64,19 @@ FOOTER = (
 )
 SUBJECT_MAX = 200
 
+_paused: ContextVar[bool] = ContextVar("notifications_paused", default=False)
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """No notifications from what is done inside (loading the demo: its story happened long
+    ago, and nobody should be mailed about it)."""
+    token = _paused.set(True)
+    try:
+        yield
+    finally:
+        _paused.reset(token)
+
 
 def _pk(user) -> int | None:
     return getattr(user, "pk", user)
@@ -81,6 +96,8 @@ def notify(
     `by` is never mailed; nothing is queued when nobody is left."""
     if event not in TEXTS:
         raise ValueError(f"Unknown notification event {event!r}")
+    if _paused.get():
+        return
     actor_id = _pk(by)
     ids = sorted({pk for pk in map(_pk, recipients) if pk is not None and pk != actor_id})
     if not ids:
