@@ -90,6 +90,8 @@ def load_users(committee: Committee) -> list[tuple[DemoUser, bool]]:
                 "title": demo.title,
                 "email": f"{demo.username}@example.invalid",
                 "committee": committee if demo.role == Role.NAMNDLEDAMOT else None,
+                # Before the demo's story begins (the verksamhetsplan 2024, autumn 2023).
+                "date_joined": story_datetime(datetime.date(2023, 9, 1), 8),
             },
         )
         if created:
