@@ -204,7 +204,7 @@ def test_the_header_links_to_my_settings_and_the_page_shows_the_address(client, 
     assert f'href="{reverse("my_settings")}">Mina inställningar</a>' in start
     page = client.get(reverse("my_settings")).content.decode()
     assert "<h1>Mina inställningar</h1>" in page
-    assert "E-post skickas till <strong>hanna@solna.se</strong>." in page
+    assert 'E-post skickas till <strong class="email-address">hanna@solna.se</strong>.' in page
     assert '<label for="id_notify_by_email">Skicka e-post till mig om handlingar</label>' in page
     assert 'name="notify_by_email" aria-describedby="id_notify_by_email_helptext"' in page
     assert "checked" in page
