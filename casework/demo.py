@@ -25,11 +25,15 @@ from casework.models import Case, Meeting, Memo, RenderKind
 from printing import services as printing
 from printing.models import RenderedDocument, RenderStatus
 from solna_sn import permissions
+from solna_sn.demo import Story
 from solna_sn.lib.pdf import render_html
 from solna_sn.models import Committee, Unit, User
 
 MEETING_DATE = datetime.date(2024, 10, 7)
 EARLIER_MEETING_DATE = datetime.date(2023, 12, 4)
+# When the kallelser went out (the story's dates; see solna_sn.demo.Story).
+KALLELSE_DATE = datetime.date(2024, 9, 26)
+EARLIER_KALLELSE_DATE = datetime.date(2023, 11, 20)
 MEETING_TIME = datetime.time(18, 0)
 PLACE = "Solna stadshus, sammanträdesrum Råsunda"
 OSL_REFERENCE = "26 kap. 1 § offentlighets- och sekretesslagen"
@@ -382,7 +386,7 @@ def _write_memo(case: Case, spec: MemoSpec, *, by: User, date: datetime.date) ->
     return memo
 
 
-def _earlier_meeting(committee: Committee, users: dict[str, User]) -> Meeting:
+def _earlier_meeting(committee: Committee, users: dict[str, User], story: Story) -> Meeting:
     """4 December 2023: the nämndinitiativ is raised (§ 78) and taken in for preparation."""
     granskare, chief = users["granskare"], users["forvaltningschef"]
     meeting = services.meeting_create(
@@ -395,7 +399,9 @@ def _earlier_meeting(committee: Committee, users: dict[str, User]) -> Meeting:
     item = services.agenda_item_add(
         meeting=meeting, by=granskare, title=f"{INITIATIVE_TITLE} (SN/2023:96)", label="1"
     )
+    story.happened(EARLIER_KALLELSE_DATE, 9)
     services.meeting_send(meeting=meeting, by=chief)
+    story.happened(EARLIER_KALLELSE_DATE, 15)
     decision = services.decision_record(
         item=item,
         paragraph=78,
@@ -404,16 +410,18 @@ def _earlier_meeting(committee: Committee, users: dict[str, User]) -> Meeting:
         by=granskare,
         today=EARLIER_MEETING_DATE,
     )
+    story.happened(EARLIER_MEETING_DATE + datetime.timedelta(days=1))
     services.decision_report_back(
         decision=decision,
         on=MEETING_DATE,
         note="Besvarat i ärende 7 den 7 oktober 2024 (SN/2023:96)",
         by=granskare,
     )
+    story.happened(MEETING_DATE + datetime.timedelta(days=1))
     return meeting
 
 
-def _october_meeting(committee: Committee, users: dict[str, User]) -> Meeting:
+def _october_meeting(committee: Committee, users: dict[str, User], story: Story) -> Meeting:
     """7 October 2024: the ärenden, their memos through review, the ärendelista, sent."""
     units = {unit.code: unit for unit in Unit.objects.all()}
     granskare, chief = users["granskare"], users["forvaltningschef"]
@@ -430,10 +438,13 @@ def _october_meeting(committee: Committee, users: dict[str, User]) -> Meeting:
             dnr=spec.dnr,
             today=spec.registered_on or spec.date,
         )
+        story.happened(spec.registered_on or spec.date, 9)
         memo = _write_memo(case, spec, by=writer, date=spec.date)
         memo = services.memo_submit(memo=memo, by=writer)
+        story.happened(spec.date, 15)
         # Fyraögonprincipen: what the granskare wrote, the förvaltningschef approves.
         services.memo_approve(memo=memo, by=chief if writer == granskare else granskare)
+        story.happened(spec.date + datetime.timedelta(days=1), 11)
         cases[spec.key] = case
 
     meeting = services.meeting_create(
@@ -450,7 +461,10 @@ def _october_meeting(committee: Committee, users: dict[str, User]) -> Meeting:
             osl_reference=OSL_REFERENCE if confidential else "",
             show_contact_text=show_contact_text,
         )
-    return services.meeting_send(meeting=meeting, by=chief)
+    story.happened(KALLELSE_DATE, 9)
+    meeting = services.meeting_send(meeting=meeting, by=chief)
+    story.happened(KALLELSE_DATE, 15)
+    return meeting
 
 
 def upcoming_meeting_date(today: datetime.date) -> datetime.date:
@@ -529,12 +543,16 @@ def load(*, by) -> str:
     if Meeting.objects.filter(committee=committee, date=MEETING_DATE).exists():
         return f"sammanträdet {MEETING_DATE:%Y-%m-%d} finns redan; inget nytt skapat."
     users = _demo_users()
+    story = Story()
     with transaction.atomic():
-        _earlier_meeting(committee, users)
-        october = _october_meeting(committee, users)
-        upcoming = _upcoming_meeting(committee, users)
+        _earlier_meeting(committee, users, story)
+        october = _october_meeting(committee, users, story)
+        story.skip()
+        upcoming = _upcoming_meeting(committee, users)  # today's, in real time
+    story.skip()
     # meeting_send queued its PDFs on commit, which has happened now.
     rendered = render_queued()
+    story.happened(KALLELSE_DATE, 16)  # the papers were printed when they were sent
     failed = RenderedDocument.objects.filter(status=RenderStatus.FAILED).count()
     parts = [
         f"{Case.objects.filter(committee=committee).count()} ärenden",

@@ -36,6 +36,7 @@ from contracts.models import (
     TemplateArea,
     TemplateItem,
 )
+from solna_sn.demo import Story
 from solna_sn.models import Unit, User
 
 # The follow-ups are planned on casework's demo meetings.
@@ -153,6 +154,7 @@ def load(*, by) -> str:
     planner = _user("controller", by)
     chief = _user("forvaltningschef", by)
     units = {unit.code: unit for unit in Unit.objects.all()}
+    story = Story()  # the dates of the story, see solna_sn.demo.Story
     with transaction.atomic():
         housing = _template("Boende och stöd enligt SoL och LSS")
         counselling = _template("Familjerådgivning")
@@ -229,6 +231,7 @@ def load(*, by) -> str:
                 services.SupplierInput("Socialförvaltningen, Stockholms stad", "212000-0142")
             ],
         )
+        story.happened(D(2024, 1, 15))  # the register is entered
 
         services.procurement_create(
             by=staff,
@@ -267,6 +270,7 @@ def load(*, by) -> str:
             plan_year=2025,
             unit=units["STAB"],
         )
+        story.happened(D(2024, 9, 17))  # the procurements, as the konkurrensplan is prepared
 
         plan = services.plan_generate(year=PLAN_YEAR, by=planner)
         october = _october_meeting()
@@ -285,8 +289,12 @@ def load(*, by) -> str:
                 planned_date=None if meeting else day,
                 by=planner,
             )
+        story.happened(D(2024, 1, 29))
         services.plan_approve(plan=plan, by=chief)
-        _family_followup(ContractFollowUp.objects.get(plan=plan, contract=family), staff, chief)
+        story.happened(D(2024, 2, 5))
+        _family_followup(
+            ContractFollowUp.objects.get(plan=plan, contract=family), staff, chief, story
+        )
     planned = plan.followups.count()
     return (
         f"5 avtal, 3 upphandlingar, tidsplan {PLAN_YEAR} med {planned} uppföljningar, "
@@ -300,7 +308,7 @@ def _october_meeting():
     return Meeting.objects.filter(date=D(2024, 10, 7)).first()
 
 
-def _family_followup(followup: ContractFollowUp, staff, chief) -> None:
+def _family_followup(followup: ContractFollowUp, staff, chief, story: Story) -> None:
     followup = services.followup_start(followup=followup, by=staff)
     ratings = {
         "1.1": (Rating.VERY_GOOD, "Alla leverantörer erbjuder första samtal inom avtalad tid."),
@@ -328,6 +336,7 @@ def _family_followup(followup: ContractFollowUp, staff, chief) -> None:
         },
         by=staff,
     )
+    story.happened(D(2024, 8, 30))
     for frequency, text, status in [
         (Frequency.MONTHLY, "Rapporterar antal samtal och väntetider", ActivityStatus.ONGOING),
         (Frequency.QUARTERLY, "Går igenom avvikelser och klagomål", ActivityStatus.ONGOING),
@@ -358,4 +367,6 @@ def _family_followup(followup: ContractFollowUp, staff, chief) -> None:
         deadline=D(2024, 10, 31),
         by=staff,
     )
+    story.happened(D(2024, 9, 2))
     services.followup_approve(followup=followup, by=chief)
+    story.happened(D(2024, 9, 9))

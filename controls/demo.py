@@ -32,12 +32,16 @@ from controls.models import (
     RiskCategory,
 )
 from solna_sn import permissions
+from solna_sn.demo import Story
 from solna_sn.models import Committee, Unit, User
 
 MYNDIGHETSBESLUT = "Myndighetsbeslut"
 PLACERINGAR = "Placeringar"
 TWICE = [4, 10]
 QUARTERLY = [1, 4, 7, 10]
+# When the April 2024 results were recorded and sent for review, and when they were approved.
+RESULTS_RECORDED = datetime.date(2024, 5, 6)
+RESULTS_APPROVED = datetime.date(2024, 5, 13)
 RESULT_MONTH = 4  # the April controls reported in the delårsrapport 2024
 
 NONE, MINOR = 0, 1  # ranks of "Ingen eller försumbar avvikelse" and "Lindrig avvikelse"
@@ -280,8 +284,6 @@ def _risk_data(demo: DemoRisk, units: dict[str, Unit], *, year: int) -> dict:
         "process_name": demo.process,
         "title": demo.title_2024 if year == 2024 and demo.title_2024 else demo.title,
         "category": RiskCategory.VERKSAMHETSPROCESSER,
-        "likelihood": None,
-        "consequence": None,
         # The riskindex of 2024 is assumed equal to 2025's (the 2024 plan is not in the source).
         "risk_index": demo.risk_index,
         "control_activity": demo.control_activity,
@@ -292,8 +294,8 @@ def _risk_data(demo: DemoRisk, units: dict[str, Unit], *, year: int) -> dict:
         "responsible_unit": units[demo.unit],
         "responsible_role": "Enhetschef",
     }
-    if year >= 2025:
-        data["likelihood"], data["consequence"] = demo.factors
+    # The same assumed factors both years, so the risk matrix of 2024 is not empty either.
+    data["likelihood"], data["consequence"] = demo.factors
     return data
 
 
@@ -325,7 +327,7 @@ def _plan_2024(committee: Committee, users: dict[str, User], units, by) -> Contr
     )
 
 
-def _results_2024(plan: ControlPlan, users: dict[str, User]) -> None:
+def _results_2024(plan: ControlPlan, users: dict[str, User], story: Story) -> None:
     levels = {level.rank: level for level in services.active_levels(plan.committee)}
     occasions = Occasion.objects.filter(risk__plan=plan, month=RESULT_MONTH).select_related(
         "risk__responsible_unit"
@@ -343,7 +345,9 @@ def _results_2024(plan: ControlPlan, users: dict[str, User]) -> None:
             actions=[dict(row) for row in demo.result.actions],
         )
         result = services.result_submit(result=result, by=recorder)
+        story.happened(RESULTS_RECORDED, 10 + number % 6)
         services.result_approve(result=result, by=users["granskare"])
+        story.happened(RESULTS_APPROVED, 9 + number % 6)
 
 
 def _plan_2025(committee: Committee, previous: ControlPlan, users, units, by) -> ControlPlan:
@@ -392,11 +396,17 @@ def load(*, by) -> str:
         return _summary(committee)[:-1] + "; fanns redan, inget nytt skapat."
     users = _users()
     units = {unit.code: unit for unit in Unit.objects.filter(administration__committee=committee)}
+    story = Story()
     with transaction.atomic():
+        # The story's dates: each plan drafted in September and adopted with the
+        # verksamhetsplan in October the year before, the April results recorded in May.
         plan_2024 = _plan_2024(committee, users, units, by)
-        _results_2024(plan_2024, users)
+        story.happened(datetime.date(2023, 10, 9), 19)
+        _results_2024(plan_2024, users, story)
         services.follow_up_save(
             plan=plan_2024, period=FollowUpPeriod.AUGUST, assessment=ASSESSMENT_2024, by=by
         )
+        story.happened(datetime.date(2024, 9, 10))
         _plan_2025(committee, plan_2024, users, units, by)
+        story.happened(datetime.date(2024, 10, 7), 19)
     return _summary(committee)

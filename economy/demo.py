@@ -39,6 +39,7 @@ from economy.models import (
     TableRow,
     Tariff,
 )
+from solna_sn.demo import Story
 from solna_sn.lib.numbers import parse_percent
 from solna_sn.models import Committee, Unit
 
@@ -448,9 +449,11 @@ def load(*, by) -> str:
     committee = Committee.objects.filter(code="SN").first() or Committee.objects.first()
     if committee is None:
         return "ingen nämnd att lägga ekonomin på."
+    story = Story()  # the dates of the story, see solna_sn.demo.Story
     with transaction.atomic():
         load_definitions()
         load_mapping()
+        story.happened(datetime.date(2024, 1, 8))
         adjusted_2024 = _version(
             committee,
             2024,
@@ -477,6 +480,7 @@ def load(*, by) -> str:
             decided_on=datetime.date(2024, 10, 7),
             note="Verksamhetsplan och budget 2025.",
         )
+        story.happened(datetime.date(2024, 9, 2))
         tables = [
             ("DELAR_RESULTATRAKNING", 2024, "augusti", DELAR_RESULTATRAKNING, adjusted_2024, None),
             ("DELAR_VERKSAMHETER", 2024, "augusti", DELAR_VERKSAMHETER, adjusted_2024, None),
@@ -497,8 +501,14 @@ def load(*, by) -> str:
             )
             if created:
                 _enter(sheet, text, by)
+            # The delårsrapport's tables after August closed, the VP's for the October meeting.
+            story.happened(
+                datetime.date(2024, 9, 5) if year == 2024 else datetime.date(2024, 9, 20)
+            )
         load_personnel(committee, by)
+        story.happened(datetime.date(2024, 9, 5), 15)
         load_registers(committee, by)
+        story.happened(datetime.date(2024, 9, 20), 15)
     printed = reporting.tables_for(year=2024, period="augusti", committee=committee)
     printed += reporting.tables_for(year=2025, period="plan", committee=committee)
     warnings = sum(len(table.warnings) for table in printed)

@@ -10,6 +10,7 @@ does not need them loaded first: the figure is read when shown). Idempotent.
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -27,6 +28,7 @@ from goals.models import (
     PlanYear,
     ScaleStep,
 )
+from solna_sn.demo import Story
 from solna_sn.models import Committee, Role, Unit, User
 
 VISION = (
@@ -509,6 +511,7 @@ def _plan_2025(source, leader) -> PlanYear:
 @transaction.atomic
 def load(*, by) -> str:
     committee = Committee.objects.get(code="SN")
+    story = Story()  # the dates of the story, see solna_sn.demo.Story
     services.setup_defaults(committee)
     leader = _leader() or by
     plan_2024 = PlanYear.objects.filter(committee=committee, year=2024).first()
@@ -516,9 +519,12 @@ def load(*, by) -> str:
     if plan_2024 is None:
         plan_2024 = _plan_2024(committee, leader)
         created.append("2024")
+    story.happened(datetime.date(2023, 10, 9))  # with the verksamhetsplan 2024
     assessed = _assess_august_2024(plan_2024, committee, leader)
+    story.happened(datetime.date(2024, 9, 6))  # for the delårsrapport per augusti
     if not PlanYear.objects.filter(committee=committee, year=2025).exists():
         _plan_2025(plan_2024, leader)
         created.append("2025")
+    story.happened(datetime.date(2024, 10, 7))  # with the verksamhetsplan 2025
     made = f"nya målträd {' och '.join(created)}" if created else "målträden fanns redan"
     return f"{made}; {assessed} nya bedömningar per augusti 2024."

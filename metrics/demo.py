@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
-from django.utils import timezone
 
 from metrics.cells import CellKind
 from metrics.models import (
@@ -23,6 +22,7 @@ from metrics.models import (
     MonthStatus,
     RuleKind,
 )
+from solna_sn.demo import story_datetime
 from solna_sn.lib.periods import Month, months_between
 from solna_sn.models import Unit
 
@@ -266,10 +266,21 @@ def load_values(metrics: dict[str, Metric], fixture: Path = FIXTURE) -> int:
     return len(new)
 
 
+def reported_on(month: Month) -> datetime.datetime:
+    """When the demo's controller reported `month`: the fifth of the month after (its story
+    date, see solna_sn.demo.Story)."""
+    return story_datetime(month.last_day + datetime.timedelta(days=5), 9)
+
+
+def locked_on(month: Month) -> datetime.datetime:
+    """When it was checked and locked: the twelfth of the month after."""
+    return story_datetime(month.last_day + datetime.timedelta(days=12), 14)
+
+
 @transaction.atomic
 def lock_months(*, until: Month, by) -> None:
-    """Mark every month from 2022 up to `until` reported and locked for the owning units."""
-    now = timezone.now()
+    """Mark every month from 2022 up to `until` reported and locked for the owning units, on
+    the dates of the story: each month shortly after it ended, not on the day of loading."""
     unit_ids = set(Metric.objects.values_list("owner_id", flat=True))
     for month in months_between(Month(2022, 1), until):
         for unit_id in unit_ids:
@@ -278,17 +289,24 @@ def lock_months(*, until: Month, by) -> None:
                 month=month.first_day,
                 defaults={
                     "state": MonthState.LOCKED,
-                    "reported_at": now,
+                    "reported_at": reported_on(month),
                     "reported_by": by,
-                    "locked_at": now,
+                    "locked_at": locked_on(month),
                     "locked_by": by,
                 },
             )
 
 
+def date_values(*, until: Month) -> None:
+    """Each month's values were entered when the month was reported (the open month's too)."""
+    for month in months_between(Month(2022, 1), until):
+        MetricValue.objects.filter(month=month.first_day).update(updated_at=reported_on(month))
+
+
 def load(*, by) -> str:
     metrics = load_catalogue()
     created = load_values(metrics)
+    date_values(until=Month(2024, 9))
     lock_months(until=Month(2024, 8), by=by)
     return (
         f"{len(metrics)} mått, {created} nya månadsvärden; till och med augusti 2024 låst, "

@@ -20,10 +20,13 @@ from printing import services as printing
 from printing.models import RenderStatus
 from reports import assembly, printed, services
 from reports.models import Report, ReportKind, SectionMode
+from solna_sn.demo import Story
 from solna_sn.errors import StateError
 from solna_sn.models import Committee, Unit, User
 
 MEETING_DATE = datetime.date(2024, 10, 7)
+# Sent to the nämnd with the kallelse of that meeting (see casework.demo).
+SENT_DATE = datetime.date(2024, 9, 25)
 
 # Own short summaries of the sources' texts, per canonical section title.
 TEXTS = {
@@ -134,7 +137,7 @@ def _review_round(report: Report, users) -> None:
     services.report_submit(report=report, by=writer)
 
 
-def _delarsrapport(committee, users) -> str:
+def _delarsrapport(committee, users, story: Story) -> str:
     kind = ReportKind.objects.get(committee=committee, code="delarsrapport")
     if Report.objects.filter(kind=kind, year=2024).exists():
         return "delårsrapporten 2024 finns redan"
@@ -148,24 +151,31 @@ def _delarsrapport(committee, users) -> str:
         )
     except ValidationError as error:
         return f"delårsrapporten hoppades över ({' '.join(error.messages)})"
+    story.happened(datetime.date(2024, 9, 2))
     _write(report, users, writers=WRITERS)
+    story.happened(datetime.date(2024, 9, 12))
     chief = users["forvaltningschef"]
     services.report_submit(report=report, by=users["granskare"])
+    story.happened(datetime.date(2024, 9, 13))
     _review_round(report, users)
+    story.happened(datetime.date(2024, 9, 16))
     services.report_approve(report=report, by=chief)
+    story.happened(datetime.date(2024, 9, 18))
     services.report_send(report=report, by=chief, confirm_warnings=True)
     if case.memos.exists():  # casework's demo wrote "Tjänsteskrivelse — Delårsrapport …"
         services.report_memo_create(report=report, by=chief)
+    story.happened(SENT_DATE, 11)
     services.report_correction_add(
         report=report,
         by=chief,
         text="Verksamhetsmått: antalet hushåll med ekonomiskt bistånd i juli 2024 är rättat "
         "efter att rapporten skickades. Rapporten visar det värde som gällde då.",
     )
+    story.happened(datetime.date(2024, 10, 21))
     return "delårsrapporten 2024 skickad och fryst, med en rättelse"
 
 
-def _arsredovisning(committee, users) -> str:
+def _arsredovisning(committee, users, story: Story) -> str:
     kind = ReportKind.objects.get(committee=committee, code="arsredovisning")
     if Report.objects.filter(kind=kind, year=2024).exists():
         return "årsredovisningen 2024 finns redan"
@@ -183,12 +193,14 @@ def _arsredovisning(committee, users) -> str:
         )
     except (ValidationError, StateError) as error:
         return f"årsredovisningen hoppades över ({error})"
+    story.happened(datetime.date(2024, 12, 2))
     _write(
         report,
         users,
         writers=WRITERS,
         done_titles={"Styrning och uppföljning av den kommunala verksamheten", "Intern kontroll"},
     )
+    story.happened(datetime.date(2025, 1, 20))
     done = report.sections.filter(mode=SectionMode.WRITTEN, status="klar").count()
     total = report.sections.filter(mode=SectionMode.WRITTEN).count()
     return f"årsredovisningen 2024 pågår ({done} av {total} avsnitt klara)"
@@ -215,10 +227,14 @@ def load(*, by) -> str:
     users = _users()
     if committee is None or len(users) < len(USERNAMES):
         return "hoppades över: nämnden eller demoanvändarna saknas."
+    story = Story()  # the dates of the story, see solna_sn.demo.Story
     with transaction.atomic():
         services.kinds_seed(committee=committee, by=by)
-        parts = [_delarsrapport(committee, users), _arsredovisning(committee, users)]
+        story.happened(datetime.date(2024, 1, 8))
+        parts = [_delarsrapport(committee, users, story), _arsredovisning(committee, users, story)]
+    story.skip()
     rendered = render_sent(by=users["forvaltningschef"])
+    story.happened(SENT_DATE, 12)  # printed when it was sent
     if rendered:
         parts.append(f"{rendered} PDF framställd")
     return "3 rapporttyper; " + "; ".join(parts) + "."

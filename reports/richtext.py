@@ -168,11 +168,20 @@ def diff_words(old_words: list[str], new_words: list[str]) -> str:
             (old_words[a1:a2] if op in ("delete", "replace") else [], "del", "borttaget"),
             (new_words[b1:b2] if op in ("insert", "replace") else [], "ins", "tillagt"),
         ):
-            if any(w != BREAK for w in words):
+            inner = list(words)
+            lead = trail = ""
+            while inner and inner[0] == BREAK:  # a new paragraph starts outside the mark
+                inner.pop(0)
+                lead = "<br>" if tag == "ins" else ""
+            while inner and inner[-1] == BREAK:
+                inner.pop()
+                trail = "<br>" if tag == "ins" else ""
+            if inner:
                 out.append(
-                    f'<{tag}><span class="visually-hidden">{label}: </span>{_joined(words)}</{tag}>'
+                    f'{lead}<{tag}><span class="visually-hidden">{label}: </span>'
+                    f"{_joined(inner)}</{tag}>{trail}"
                 )
-            elif words and tag == "ins":
+            elif lead or trail:
                 out.append("<br>")
     return (
         " ".join(piece for piece in out if piece).replace(" <br>", "<br>").replace("<br> ", "<br>")

@@ -12,6 +12,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from casework import services as casework_services
@@ -33,7 +34,7 @@ from reports.models import (
     SectionStatus,
     SectionVersion,
 )
-from solna_sn import audit, permissions, review
+from solna_sn import audit, notifications, permissions, review
 from solna_sn.errors import StaleEditError, StateError, require
 from solna_sn.models import Committee
 
@@ -210,6 +211,7 @@ def section_assign(*, section: ReportSection, by, writer=None, unit=None) -> Rep
     if writer is not None and not permissions.is_staff_member(writer):
         raise ValidationError({"writer": "Skribenten måste vara anställd i förvaltningen."})
     before = (str(section.writer or ""), str(section.unit or ""))
+    previous_writer_id = section.writer_id
     section.writer = writer
     section.unit = unit
     section.save(update_fields=["writer", "unit"])
@@ -219,6 +221,15 @@ def section_assign(*, section: ReportSection, by, writer=None, unit=None) -> Rep
         target=section,
         changes={"skribent": (before[0], str(writer or "")), "enhet": (before[1], str(unit or ""))},
     )
+    if writer is not None and writer.pk != previous_writer_id:
+        notifications.notify(
+            notifications.ASSIGNED,
+            recipients=[writer],
+            by=by,
+            what="avsnittet",
+            title=f"{section} i {report.title}",
+            path=reverse("reports:section_edit", args=[section.pk]),
+        )
     return section
 
 
@@ -338,7 +349,29 @@ def report_submit(*, report: Report, by) -> Report:
     _require_draft(report)
     report = _transition(report, to=ReportState.REVIEW, by=by, review_comment="")
     version_take(report, by=by)
+    _notify(report, notifications.REVIEW, by, notifications.reviewers(permissions.LEADERSHIP_ROLES))
     return report
+
+
+def _notify(report: Report, event: str, by, recipients, comment: str = "") -> None:
+    notifications.notify(
+        event,
+        recipients=recipients,
+        by=by,
+        what="rapporten",
+        title=report.title,
+        path=reverse("reports:report_detail", args=[report.pk]),
+        comment=comment,
+    )
+
+
+def _writers(report: Report) -> list[int | None]:
+    """Who a returned or approved report concerns: the one who sent it for review and the
+    writers of its sections."""
+    return [
+        notifications.last_actor(report, f"report.{ReportState.REVIEW}"),
+        *report.sections.filter(writer__isnull=False).values_list("writer_id", flat=True),
+    ]
 
 
 @transaction.atomic
@@ -350,7 +383,7 @@ def report_return(*, report: Report, by, comment: str) -> Report:
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"reason": "Skriv vad som behöver ändras."})
-    return _transition(
+    report = _transition(
         report,
         to=ReportState.DRAFT,
         by=by,
@@ -358,6 +391,8 @@ def report_return(*, report: Report, by, comment: str) -> Report:
         approved_at=None,
         approved_by=None,
     )
+    _notify(report, notifications.RETURNED, by, _writers(report), comment)
+    return report
 
 
 @transaction.atomic
@@ -373,6 +408,7 @@ def report_approve(*, report: Report, by) -> Report:
         report, to=ReportState.APPROVED, by=by, approved_at=timezone.now(), approved_by=by
     )
     version_take(report, by=by)
+    _notify(report, notifications.APPROVED, by, _writers(report))
     return report
 
 

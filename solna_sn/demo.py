@@ -6,7 +6,9 @@ Later parts of the product add their own demo data through `load_demo` as well.
 import datetime
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.apps import apps
+from django.db import models, transaction
+from django.utils import timezone
 
 from solna_sn.models import Administration, Committee, Municipality, Role, Unit, UnitName, User
 
@@ -88,6 +90,8 @@ def load_users(committee: Committee) -> list[tuple[DemoUser, bool]]:
                 "title": demo.title,
                 "email": f"{demo.username}@example.invalid",
                 "committee": committee if demo.role == Role.NAMNDLEDAMOT else None,
+                # Before the demo's story begins (the verksamhetsplan 2024, autumn 2023).
+                "date_joined": story_datetime(datetime.date(2023, 9, 1), 8),
             },
         )
         if created:
@@ -96,3 +100,39 @@ def load_users(committee: Committee) -> list[tuple[DemoUser, bool]]:
             user.units.set(Unit.objects.filter(code__in=demo.unit_codes))
         result.append((demo, created))
     return result
+
+
+# --- Story time ---------------------------------------------------------------------------------
+
+
+def story_datetime(day: datetime.date, hour: int = 10, minute: int = 0) -> datetime.datetime:
+    """`day` at `hour`:`minute`, Swedish time."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+class Story:
+    """The demo's events happen on the dates of their story (a month of 2024 is locked in
+    2024, the kallelse of 7 October 2024 is sent before that meeting), not on the day the demo
+    is loaded. The loaders call the services as users would, and after each step say when it
+    happened: `story.happened(day)` moves every timestamp written since the previous step
+    (created and updated times, sent and approved times, audit entries …) to that day. Only
+    the loader does this, after the fact; the services always record the real time."""
+
+    def __init__(self):
+        self._since = timezone.now()
+
+    def happened(self, day: datetime.date, hour: int = 10, minute: int = 0) -> datetime.datetime:
+        when = story_datetime(day, hour, minute)
+        until = timezone.now()
+        for model in apps.get_models():
+            for field in model._meta.concrete_fields:
+                if isinstance(field, models.DateTimeField):
+                    model._base_manager.filter(
+                        **{f"{field.attname}__gte": self._since, f"{field.attname}__lte": until}
+                    ).update(**{field.attname: when})
+        self._since = timezone.now()
+        return when
+
+    def skip(self) -> None:
+        """What was written since the previous step happens now (it keeps the real time)."""
+        self._since = timezone.now()

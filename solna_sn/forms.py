@@ -102,3 +102,14 @@ class AccessibleForm(forms.Form):
         else:
             for message in error.messages:
                 self.add_error(None, message)
+
+
+class PreferencesForm(AccessibleForm):
+    """Mina inställningar."""
+
+    notify_by_email = forms.BooleanField(
+        label="Skicka e-post till mig om handlingar",
+        required=False,
+        help_text="När något lämnas tillbaka till dig, lämnas till dig för granskning eller "
+        "godkänns. E-posten går till den adress som står här ovanför.",
+    )

@@ -198,6 +198,12 @@ class User(AbstractUser):
         verbose_name="nämnd",
         help_text="Den nämnd användaren tillhör (för nämndledamöter).",
     )
+    notify_by_email = models.BooleanField(
+        "e-post om handlingar",
+        default=True,
+        help_text="E-post när något lämnas tillbaka till dig, lämnas till dig för granskning "
+        "eller godkänns.",
+    )
 
     objects = UserManager()
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from solna_sn import audit
 from solna_sn.celery import app as celery_app
-from solna_sn.models import Unit, UnitName, WorkerCheck
+from solna_sn.models import Unit, UnitName, User, WorkerCheck
 
 
 @transaction.atomic
@@ -75,3 +75,21 @@ def worker_check_answer_record(*, check_id: int, hostname: str) -> None:
     WorkerCheck.objects.filter(pk=check_id, answered_at__isnull=True).update(
         answered_at=timezone.now(), worker_hostname=hostname or "okänd"
     )
+
+
+@transaction.atomic
+def user_preferences_save(*, user, notify_by_email: bool, by):
+    """A user's own settings (Mina inställningar): whether she gets e-mail about papers."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    old = user.notify_by_email
+    if old == notify_by_email:
+        return user
+    user.notify_by_email = notify_by_email
+    user.save(update_fields=["notify_by_email"])
+    audit.record(
+        "user.preferences_saved",
+        target=user,
+        by=by,
+        changes={"e-post om handlingar": (old, notify_by_email)},
+    )
+    return user

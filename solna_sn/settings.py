@@ -287,13 +287,29 @@ if os.environ.get("REDIS_URL"):
         }
     }
 
+# E-mail (the notifications of solna_sn.notifications, sent by the worker). The demo writes
+# each message as a file in var/mail/ instead of sending it.
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if PRODUCTION
+    else "django.core.mail.backends.filebased.EmailBackend"
+    if ENVIRONMENT == "development"
     else "django.core.mail.backends.console.EmailBackend",
 )
+EMAIL_FILE_PATH = os.environ.get("DJANGO_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "noreply@localhost")
+# The address the links in e-mails start with (the worker has no request to build them from):
+# in production https:// and the first allowed host unless set.
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
+if not SITE_URL:
+    _host = next((h for h in ALLOWED_HOSTS if h not in ("*", "") and not h.startswith(".")), "")
+    SITE_URL = f"https://{_host}" if PRODUCTION and _host else "http://localhost:8000"
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.start, name="start"),
     path("logga-in/", views.LoginView.as_view(), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("mina-installningar/", views.my_settings, name="my_settings"),
     path("organisation/", views.organisation, name="organisation"),
     path("system/", views.system_status, name="system_status"),
     path("system/kontroll/<int:pk>/", views.worker_check, name="worker_check"),

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from solna_sn import navigation, permissions, services, worklist
 from solna_sn.auth import ThrottledAuthenticationForm
+from solna_sn.forms import PreferencesForm
 from solna_sn.models import Committee, Municipality, Role, Unit, WorkerCheck
 
 
@@ -123,3 +124,22 @@ def system_status(request):
 def worker_check(request, pk):
     check = get_object_or_404(WorkerCheck, pk=pk)
     return render(request, "solna_sn/system_status.html#worker-check", {"check": check})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def my_settings(request):
+    """Mina inställningar: every signed-in user, about herself only."""
+    user = request.user
+    # An unticked box sends nothing: an empty POST is still a POST.
+    form = PreferencesForm(
+        request.POST if request.method == "POST" else None,
+        initial={"notify_by_email": user.notify_by_email},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.user_preferences_save(
+            user=user, notify_by_email=form.cleaned_data["notify_by_email"], by=user
+        )
+        messages.success(request, "Dina inställningar har sparats.")
+        return redirect("my_settings")
+    return render(request, "solna_sn/my_settings.html", {"form": form})

@@ -2,8 +2,10 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core import mail
 
-from solna_sn.models import Role
+from solna_sn import notifications, tasks
+from solna_sn.models import Role, User
 from tests.factories import UnitFactory, UserFactory
 
 
@@ -100,10 +102,69 @@ def browser():
         browser.close()
 
 
+# Every Content-Security-Policy violation in the browser is reported to the console by the page
+# itself (the init script runs before any page script and is not subject to the policy), so a
+# test notices an inline style or script the policy blocked, which the user would not see.
+CSP_WATCH_SCRIPT = """
+document.addEventListener('securitypolicyviolation', (event) => {
+    console.error('CSP violation: ' + event.violatedDirective + ' blocked '
+        + (event.blockedURI || 'inline') + ' at ' + event.sourceFile + ':' + event.lineNumber
+        + ' ' + (event.sample || ''));
+});
+"""
+
+
+def watch_csp(context) -> list[str]:
+    """Collect the Content-Security-Policy violations of every page in `context`."""
+    violations: list[str] = []
+    context.add_init_script(CSP_WATCH_SCRIPT)
+
+    def on_console(message):
+        text = message.text
+        if "CSP violation" in text or "Content Security Policy" in text:
+            violations.append(f"{message.page.url if message.page else ''}: {text}")
+
+    context.on("console", on_console)
+    return violations
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="sv-SE")
+    csp_violations = watch_csp(context)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
     context.close()
+    assert csp_violations == [], "Content-Security-Policy violations:\n" + "\n".join(csp_violations)
+
+
+class QueuedNotifications(list):
+    """The broker, faked at the process boundary for e-mail notifications: what would have
+    been sent to the worker. `deliver()` runs it as the worker would (Django's locmem backend)
+    and returns the (address, subject) of every message sent, emptying both queues."""
+
+    def send_task(self, name, kwargs=None, **options):
+        self.append((name, kwargs))
+
+    def deliver(self) -> list[tuple[str, str]]:
+        for name, kwargs in self:
+            assert name == notifications.NOTIFY_TASK
+            tasks.send_notifications(**kwargs)
+        self.clear()
+        sent = sorted((message.to[0], message.subject) for message in mail.outbox)
+        mail.outbox = []
+        return sent
+
+
+@pytest.fixture
+def queued_notifications(monkeypatch):
+    queued = QueuedNotifications()
+    monkeypatch.setattr(notifications.celery_app, "send_task", queued.send_task)
+    return queued
+
+
+def give_addresses(*users) -> None:
+    """E-mail addresses for users made without one (username@solna.se)."""
+    for user in users:
+        User.objects.filter(pk=user.pk).update(email=f"{user.username}@solna.se")

@@ -7,6 +7,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
+from django.urls import reverse
 from django.utils import timezone
 
 from casework.models import (
@@ -21,7 +22,7 @@ from casework.models import (
 )
 from casework.services.rendering import render_request
 from casework.text import is_blank
-from solna_sn import audit, ordering, permissions, review
+from solna_sn import audit, notifications, ordering, permissions, review
 from solna_sn.errors import StaleEditError, StateError, require
 from solna_sn.lib.text import text_problem
 from solna_sn.models import Role, User
@@ -257,7 +258,29 @@ def memo_submit(*, memo: Memo, by) -> Memo:
     problems = memo_problems(memo)
     if problems:
         raise ValidationError(problems)
-    return _transition(memo, to=MemoState.REVIEW, by=by, review_comment="")
+    memo = _transition(memo, to=MemoState.REVIEW, by=by, review_comment="")
+    _notify(memo, notifications.REVIEW, by, notifications.reviewers(permissions.LEADERSHIP_ROLES))
+    return memo
+
+
+def _writers(memo: Memo) -> list[int | None]:
+    """Who the memo goes back to: the one who sent it for review and its last writer."""
+    return [
+        notifications.last_actor(memo, f"memo.{MemoState.REVIEW}"),
+        memo.updated_by_id or memo.created_by_id,
+    ]
+
+
+def _notify(memo: Memo, event: str, by, recipients, comment: str = "") -> None:
+    notifications.notify(
+        event,
+        recipients=recipients,
+        by=by,
+        what="tjänsteskrivelsen",
+        title=memo.title,
+        path=reverse("casework:memo_detail", args=[memo.pk]),
+        comment=comment,
+    )
 
 
 @transaction.atomic
@@ -272,7 +295,9 @@ def memo_return(*, memo: Memo, by, comment: str) -> Memo:
         raise ValidationError({"comment": "Skriv vad som behöver ändras."})
     if problem := text_problem(comment):
         raise ValidationError({"comment": problem})
-    return _transition(memo, to=MemoState.DRAFT, by=by, reason=comment, review_comment=comment)
+    memo = _transition(memo, to=MemoState.DRAFT, by=by, reason=comment, review_comment=comment)
+    _notify(memo, notifications.RETURNED, by, _writers(memo), comment)
+    return memo
 
 
 @transaction.atomic
@@ -285,7 +310,9 @@ def memo_approve(*, memo: Memo, by) -> Memo:
     allowed, reason = memo_may_approve(memo, by)
     if not allowed:
         raise StateError(reason)
-    return _transition(memo, to=MemoState.APPROVED, by=by)
+    memo = _transition(memo, to=MemoState.APPROVED, by=by)
+    _notify(memo, notifications.APPROVED, by, _writers(memo))
+    return memo
 
 
 def memo_may_approve(memo: Memo, user) -> tuple[bool, str]:

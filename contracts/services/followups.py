@@ -6,6 +6,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
 
 from casework import services as report_services
@@ -34,7 +35,7 @@ from contracts.services.common import (
     _text,
 )
 from printing import services as printing
-from solna_sn import audit, permissions, review
+from solna_sn import audit, notifications, permissions, review
 from solna_sn.celery import app as celery_app
 from solna_sn.lib.text import text_problem
 
@@ -266,6 +267,8 @@ def followup_approve(*, followup: ContractFollowUp, by) -> ContractFollowUp:
     problems = followup_problems(followup)
     if problems:
         raise ValidationError({NON_FIELD_ERRORS: problems})
+    # Who did the follow-up: the one who started it and the one who last changed it.
+    writers = [notifications.last_actor(followup, "followup.started"), followup.updated_by_id]
     followup.status = FollowUpStatus.APPROVED
     followup.approved_at = timezone.now()
     followup.approved_by = by
@@ -276,6 +279,14 @@ def followup_approve(*, followup: ContractFollowUp, by) -> ContractFollowUp:
         by=by,
         target=followup,
         changes={"status": (FollowUpStatus.IN_PROGRESS.value, FollowUpStatus.APPROVED.value)},
+    )
+    notifications.notify(
+        notifications.APPROVED,
+        recipients=writers,
+        by=by,
+        what="uppföljningen",
+        title=document_title(followup),
+        path=reverse("contracts:followup_detail", args=[followup.pk]),
     )
     return followup
 

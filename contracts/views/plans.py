@@ -14,6 +14,7 @@ from contracts.forms import PlanAddForm, PlanRowForm
 from contracts.models import Contract, ContractFollowUp, FollowUpPlan
 from contracts.views.common import error_messages
 from solna_sn import permissions
+from solna_sn.lib.periods import year_to_open
 from solna_sn.views import permission_required
 
 
@@ -30,7 +31,11 @@ def _plan_url(year: int) -> str:
 @require_GET
 @permission_required(permissions.can_view_contracts)
 def plan_index(request):
-    return redirect("contracts:plan_detail", year=timezone.localdate().year)
+    # A new year without a tidsplan yet opens on the latest one.
+    years = FollowUpPlan.objects.filter(committee=services.default_committee()).values_list(
+        "year", flat=True
+    )
+    return redirect("contracts:plan_detail", year=year_to_open(timezone.localdate().year, years))
 
 
 def _plan_page(request, year, *, row_forms=None, add_form=None, status=200):

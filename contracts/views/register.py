@@ -8,9 +8,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from contracts import exporters, queries, reporting, rules, services
 from contracts.forms import ContractForm, ExtensionForm, ProcurementForm
-from contracts.models import Contract, ContractExtension, Procurement
+from contracts.models import Contract, ContractExtension, FollowUpPlan, Procurement
 from contracts.views.common import editable_units, error_messages, xlsx_response
 from solna_sn import permissions
+from solna_sn.lib.periods import year_to_open
 from solna_sn.views import permission_required
 
 
@@ -192,7 +193,11 @@ def procurement_list(request):
             else:
                 messages.success(request, f"Upphandlingen {procurement} är registrerad.")
                 return redirect("contracts:procurement_list")
-    year = timezone.localdate().year
+    # This year's follow-ups and next year's konkurrensplan; in a new year without a
+    # tidsplan yet, those of the latest one.
+    year = year_to_open(
+        timezone.localdate().year, FollowUpPlan.objects.values_list("year", flat=True)
+    )
     procurements = Procurement.objects.select_related("unit").prefetch_related("replaces")
     return render(
         request,

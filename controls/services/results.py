@@ -6,6 +6,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from controls import rules
@@ -19,7 +20,8 @@ from controls.models import (
     ResultState,
 )
 from controls.services.common import StaleEditError, StateError, _require
-from solna_sn import audit, permissions, review
+from solna_sn import audit, notifications, permissions, review
+from solna_sn.models import Role
 
 # --- Results ----------------------------------------------------------------------------------
 
@@ -207,7 +209,28 @@ def result_submit(*, result: Result, by) -> Result:
     result.return_comment = ""
     result.save(update_fields=["state", "return_comment"])
     audit.record("control_result.submitted", by=by, target=result)
+    _notify(result, notifications.REVIEW, by, notifications.reviewers([Role.GRANSKARE]))
     return result
+
+
+def _notify(result: Result, event: str, by, recipients, comment: str = "") -> None:
+    notifications.notify(
+        event,
+        recipients=recipients,
+        by=by,
+        what="kontrollresultatet",
+        title=str(result.occasion),
+        path=reverse("controls:occasion", args=[result.occasion_id]),
+        comment=comment,
+    )
+
+
+def _recorders(result: Result) -> list[int | None]:
+    """Who the result goes back to: the one who sent it for review and its last recorder."""
+    return [
+        notifications.last_actor(result, "control_result.submitted"),
+        result.recorded_by_id,
+    ]
 
 
 def result_may_approve(result: Result, user) -> tuple[bool, str]:
@@ -230,6 +253,7 @@ def result_approve(*, result: Result, by) -> Result:
     result.approved_at = timezone.now()
     result.save(update_fields=["state", "approved_by", "approved_at"])
     audit.record("control_result.approved", by=by, target=result)
+    _notify(result, notifications.APPROVED, by, _recorders(result))
     return result
 
 
@@ -246,6 +270,7 @@ def result_return(*, result: Result, by, comment: str) -> Result:
     result.return_comment = comment
     result.save(update_fields=["state", "return_comment"])
     audit.record("control_result.returned", by=by, target=result, reason=comment)
+    _notify(result, notifications.RETURNED, by, _recorders(result), comment)
     return result
 
 

@@ -19,6 +19,7 @@ from controls.models import (
 from controls.views.common import SLUG_FOR_PERIOD, _plan, _plans
 from printing import services as printing
 from solna_sn import permissions
+from solna_sn.lib.periods import year_to_open
 from solna_sn.views import current_committee, permission_required
 
 
@@ -51,8 +52,9 @@ def index(request):
             else:
                 messages.success(request, f"{plan} är skapad som utkast.")
                 return redirect("controls:plan_detail", pk=plan.pk)
-    today = timezone.localdate()
-    current = services.current_plan(committee, today.year)
+    # The plan of this year, or of the latest year with a plan while this year has none.
+    year = year_to_open(timezone.localdate().year, [plan.year for plan in plans])
+    current = services.current_plan(committee, year)
     return render(
         request,
         "controls/index.html",

@@ -11,9 +11,10 @@ from django.views.decorators.http import require_http_methods
 
 from metrics import importers
 from metrics.excel import export_workbook
-from metrics.models import MetricImport
+from metrics.models import MetricImport, MetricValue
 from metrics.services import MetricsError
 from solna_sn import permissions
+from solna_sn.lib.periods import year_to_open
 from solna_sn.views import permission_required
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -51,7 +52,9 @@ class UploadForm(forms.Form):
 @require_http_methods(["GET"])
 @permission_required(permissions.can_view_metrics)
 def export(request):
-    year = timezone.localdate().year
+    # The three years up to this one, or up to the latest with values while this one has none.
+    latest = MetricValue.objects.order_by("-month").values_list("month", flat=True).first()
+    year = year_to_open(timezone.localdate().year, [latest.year] if latest else [])
     if "fran" in request.GET or "till" in request.GET:
         form = ExportForm(request.GET)
         if form.is_valid():

@@ -178,3 +178,14 @@ class ReportPeriod:
 
     def contains(self, day: datetime.date) -> bool:
         return self.start_date <= day <= self.end_date
+
+
+def year_to_open(this_year: int, years_with_data) -> int:
+    """The year a page opens on: this year when it has data, else the latest earlier year that
+    has (a new year starts empty: show last year's, not an empty page), else the first later
+    one, else this year."""
+    years = set(years_with_data)
+    if this_year in years or not years:
+        return this_year
+    earlier = [year for year in years if year < this_year]
+    return max(earlier) if earlier else min(years)

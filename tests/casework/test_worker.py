@@ -2,6 +2,8 @@
 memo and both bundles, and read the PDFs."""
 
 import datetime
+import email
+import email.policy
 import os
 import signal
 import socket
@@ -23,7 +25,7 @@ from printing import services as printing_services
 from printing.models import RenderedDocument, RenderStatus
 from solna_sn.celery import app
 from solna_sn.lib import pdf as pdflib
-from solna_sn.models import AuditEntry, WorkerClaim
+from solna_sn.models import AuditEntry, User, WorkerClaim
 from tests.casework.conftest import fill
 from tests.pdf_checks import assert_document_accessible
 
@@ -245,3 +247,45 @@ def test_a_render_whose_worker_was_killed_is_finished_by_the_next_worker(
     assert "Lång rapport" in read(document) and "Rad 399" in read(document)
     assert AuditEntry.objects.filter(action="render.requeued", target_id=str(document.pk)).exists()
     assert wait_for(lambda: not WorkerClaim.objects.exists(), timeout=10)
+
+
+def mails_in(folder: Path) -> list:
+    """The messages the file backend wrote (each file: messages separated by a line of -)."""
+    found = []
+    for path in sorted(folder.iterdir()):
+        for raw in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+            if raw.strip():
+                found.append(email.message_from_bytes(raw, policy=email.policy.default))
+    return found
+
+
+def test_worker_mails_the_writer_when_her_memo_is_returned(
+    celery_worker, settings, tmp_path, memo, handlaggare, granskare
+):
+    """The notification goes through the broker to the worker, which writes the message with
+    the file backend (the demo's) into a folder this test reads."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path)
+    settings.SITE_URL = "https://sn.solna.se"
+    User.objects.filter(pk=handlaggare.pk).update(email="hanna@solna.se")
+    User.objects.filter(pk=granskare.pk).update(email="greta@solna.se")
+    services.memo_submit(memo=memo, by=handlaggare)
+    assert wait_for(lambda: len(mails_in(tmp_path)) == 1)
+    [to_reviewer] = mails_in(tmp_path)
+    assert to_reviewer["To"] == "greta@solna.se"
+    for path in tmp_path.iterdir():
+        path.unlink()
+
+    services.memo_return(memo=memo, by=granskare, comment="Ange kostnaden per år.")
+    assert wait_for(lambda: len(mails_in(tmp_path)) == 1)
+    [message] = mails_in(tmp_path)
+    assert message["To"] == "hanna@solna.se"
+    # (A folded encoded header unfolds with a space at the start.)
+    assert " ".join(message["Subject"].split()) == (
+        "Tjänsteskrivelsen ”Överenskommelse om finansiering av Barnahus Stockholm” har "
+        "lämnats tillbaka till dig"
+    )
+    body = message.get_content()
+    assert "Greta Sundin har lämnat tillbaka tjänsteskrivelsen" in body
+    assert "Ange kostnaden per år." in body
+    assert f"https://sn.solna.se/tjansteskrivelser/{memo.pk}/" in body

@@ -242,6 +242,8 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     # Django's LogoutView takes only POST and sends everyone to the login page.
     "logout": Row(get=NOT_ALLOWED_FOR_ANYONE, post=dict.fromkeys(USERS, LOGIN)),
     "organisation": get_only(STAFF),
+    # Mina inställningar: everyone signed in, about herself.
+    "my_settings": Row(get=allow(SIGNED_IN), post=allow(SIGNED_IN)),
     "system_status": Row(get=allow({A}), post=allow({A})),
     "worker_check": get_only({A}, lambda d: {"pk": d.worker_check}),
     "admin:index": Row(
@@ -1073,6 +1075,7 @@ CSRF_WRITES = [
     (A, "system_status", lambda d: {}),
     (C, "contracts:procurement_list", lambda d: {}),
     (N, "logout", lambda d: {}),
+    (N, "my_settings", lambda d: {}),
 ]
 
 

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from metrics.models import Metric, MetricCategory, MetricValue, MonthState, MonthStatus
 from solna_sn.models import Role
+from tests.conftest import watch_csp
 from tests.e2e.conftest import login_as, run_axe, serious
 from tests.factories import UnitFactory, UserFactory
 
@@ -149,3 +150,34 @@ def test_value_needing_a_comment_is_kept_until_confirmed(page, month_setup):
     expect(page.locator("#input-A")).to_have_value("4 000")
     value = MetricValue.objects.get(metric=metrics[0], month=datetime.date(2024, 9, 1))
     assert value.value == 4000 and value.comment == "Ny grupp placerad i september"
+
+
+def test_saving_cells_breaks_no_content_security_policy_rule(browser, live_server, month_setup):
+    """htmx must not inject its indicator <style> (forbidden by style-src 'self'): each save
+    once logged a violation. Every browser test fails on one (tests/conftest.py); this one
+    shows it for the saves themselves, a plain one and one that needs a comment."""
+    _unit, metrics = month_setup
+    for month, value in enumerate((3, 4, 3, 4, 3, 4), start=3):
+        MetricValue.objects.create(
+            metric=metrics[1], month=datetime.date(2024, month, 1), value=value
+        )
+    context = browser.new_context(base_url=live_server.url, locale="sv-SE")
+    violations = watch_csp(context)
+    page = context.new_page()
+    try:
+        login_as(page, "carl", "/verksamhetsmatt/manad/2024-09/VUX/")
+        # The indicator styles are the product's own (app.css), not injected by htmx.
+        assert page.evaluate("() => document.querySelectorAll('style').length") == 0
+        page.locator("#input-A").fill("12")
+        page.locator("#input-A").press("Enter")
+        expect(page.locator("#status-A")).to_contain_text("Sparat")
+        page.locator("#input-B").fill("4000")
+        page.locator("#input-B").press("Enter")
+        expect(page.locator("#status-B")).to_contain_text("Inte sparat.")
+        page.locator("#comment-B").fill("Ny rutin för registrering.")
+        page.locator("#comment-B").press("Enter")
+        expect(page.locator("#status-B")).to_contain_text("Sparat")
+        assert page.evaluate("() => document.querySelectorAll('style').length") == 0
+    finally:
+        context.close()
+    assert violations == []

@@ -9,6 +9,7 @@ from solna_sn.lib.periods import (
     PeriodKind,
     ReportPeriod,
     months_between,
+    year_to_open,
 )
 
 
@@ -85,3 +86,11 @@ def test_report_periods(kind, end, label, last_day):
 def test_bad_period_keys(key):
     with pytest.raises(PeriodError, match="ingen rapportperiod"):
         ReportPeriod.from_key(key)
+
+
+def test_a_page_opens_on_this_year_or_the_latest_year_with_data():
+    assert year_to_open(2026, [2024, 2025, 2026]) == 2026
+    assert year_to_open(2026, [2024, 2025]) == 2025
+    assert year_to_open(2026, [2023, 2027]) == 2023
+    assert year_to_open(2026, [2028, 2027]) == 2027
+    assert year_to_open(2026, []) == 2026
