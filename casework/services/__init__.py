@@ -18,6 +18,9 @@ from casework.services.attachments import (
     memo_attachment_upload,
 )
 from casework.services.cases import (
+    case_correct,
+    case_edit_refusal,
+    case_locked_reason,
     case_register,
 )
 from casework.services.meetings import (
@@ -63,6 +66,9 @@ __all__ = [
     "agenda_item_add",
     "agenda_item_move",
     "agenda_item_remove",
+    "case_correct",
+    "case_edit_refusal",
+    "case_locked_reason",
     "case_register",
     "decision_record",
     "decision_report_back",
