@@ -149,7 +149,9 @@ def test_the_memo_list_costs_the_same_queries_for_one_and_three_memos(
         assert response.status_code == 200
         return len(queries)
 
-    MemoFactory(case=CaseFactory(committee=committee, unit=unit), administration=unit.administration)
+    MemoFactory(
+        case=CaseFactory(committee=committee, unit=unit), administration=unit.administration
+    )
     one = count({}), count({"q": "Ärende", "state": MemoState.DRAFT, "unit": unit.pk})
     for _ in range(2):
         MemoFactory(

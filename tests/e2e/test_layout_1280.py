@@ -31,8 +31,7 @@ LAYOUT = """() => {
         .map(e => (e.getAttribute('aria-label') || e.tagName.toLowerCase())
                   + ` ${e.scrollWidth}/${e.clientWidth}`);
     const wrapped = [...document.querySelectorAll('.date')]
-        .filter(e => e.getClientRects().length > 1
-                     || e.getBoundingClientRect().height > 1.6 * parseFloat(getComputedStyle(e).lineHeight || 20))
+        .filter(e => e.getClientRects().length > 1)
         .map(e => e.textContent.trim());
     return {scrollWidth: page.scrollWidth, clientWidth: page.clientWidth, scrolling, wrapped,
             dates: document.querySelectorAll('.date').length};
