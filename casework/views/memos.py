@@ -211,6 +211,7 @@ def _memo_page(request, memo, *, form=None, status=200, **extra):
         "memo": memo,
         "form": form,
         "editable": editable,
+        "read_only_reason": services.memo_read_only_reason(memo, request.user),
         "signatory_form": SignatoryForm(),
         "upload_form": AttachmentUploadForm(),
         "link_form": AttachmentLinkForm(memo=memo),

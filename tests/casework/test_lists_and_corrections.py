@@ -10,7 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from casework import services
-from casework.models import Case, Memo, MemoState
+from casework.models import Case, Memo, MemoState, RenderKind
+from printing import services as printing_services
+from solna_sn.lib.numbers import format_count
 from solna_sn.models import AuditEntry, Role
 from tests.factories import (
     AdministrationFactory,
@@ -262,3 +264,46 @@ def test_the_reading_room_shows_a_dnr_for_every_item(client, granskare, member, 
     client.force_login(granskare)
     page = client.get(reverse("casework:reading_room")).content.decode()
     assert sent_case.dnr in page
+
+
+# --- Issue 14, item 11: a read-only page says why ----------------------------------------------
+
+
+def test_a_memo_of_another_unit_says_whose_it_is(client, memo, other_unit):
+    outsider = UserFactory(role=Role.HANDLAGGARE, units=[other_unit], username="ville")
+    client.force_login(outsider)
+    page = client.get(reverse("casework:memo_detail", args=[memo.pk])).content.decode()
+    assert (
+        "Tjänsteskrivelsen tillhör Barn- och ungdomsenheten. Du kan läsa den men inte ändra."
+        in page
+    )
+
+
+def test_a_memo_in_review_or_sent_says_why_it_is_locked(client, handlaggare, memo, sent_case):
+    client.force_login(handlaggare)
+    sent = sent_case.memos.get()
+    page = client.get(reverse("casework:memo_detail", args=[sent.pk])).content.decode()
+    assert (
+        "Tjänsteskrivelsen är skickad till nämnden och låst. Ändringar görs i en ny revision."
+        in page
+    )
+
+
+def test_the_writer_of_a_draft_gets_no_read_only_note(client, handlaggare, memo):
+    client.force_login(handlaggare)
+    page = client.get(reverse("casework:memo_detail", args=[memo.pk])).content.decode()
+    assert "read-only-note" not in page
+    services.memo_submit(memo=memo, by=handlaggare)
+    page = client.get(reverse("casework:memo_detail", args=[memo.pk])).content.decode()
+    assert "Tjänsteskrivelsen är skickad för granskning och kan inte ändras nu." in page
+
+
+def test_the_pdf_status_names_its_pages_in_swedish(client, handlaggare, memo):
+    document = services.render_request(kind=RenderKind.MEMO, memo=memo)
+    printing_services.run(document.pk)
+    document.refresh_from_db()
+    assert document.page_count >= 1
+    client.force_login(handlaggare)
+    page = client.get(reverse("casework:memo_detail", args=[memo.pk])).content.decode()
+    assert f"({format_count(document.page_count, 'sida', 'sidor')})" in page
+    assert "1 sidor" not in page
