@@ -91,7 +91,7 @@ class MemoFilterForm(AccessibleForm):
     def filter(self, memos):
         """`memos` searched, filtered and ordered by the valid fields (all of them when the
         form is valid; none, so the whole list, when it is not)."""
-        data = self.cleaned_data if self.is_valid() else {}
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         if query := (data.get("q") or "").strip():
             memos = memos.filter(Q(title__icontains=query) | Q(case__dnr__icontains=query))
         if data.get("state"):

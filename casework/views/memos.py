@@ -174,11 +174,7 @@ def memo_list(request):
     units = Unit.objects.filter(administration__committee=current_committee()).order_by("name")
     form = MemoFilterForm(request.GET or None, units=units)
     memos = Memo.objects.select_related("case", "unit").filter(next_revision__isnull=True)
-    memos = (
-        form.filter(memos)
-        if form.is_bound
-        else memos.order_by("-date", "-case__year", "-case__number", "-revision")
-    )
+    memos = form.filter(memos)  # an unbound or invalid form: the whole list, newest first
     return render(
         request,
         "casework/memo_list.html",
