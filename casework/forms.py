@@ -1,9 +1,10 @@
 """Forms check types and shapes; the services check the rules. Messages are Swedish."""
 
 from django import forms
+from django.db.models import Q
 
 from casework import services
-from casework.models import Case, Memo
+from casework.models import Case, Memo, MemoState
 from solna_sn.forms import DATE_ERRORS, DATE_INPUT, AccessibleForm
 from solna_sn.models import Role, Unit, User
 
@@ -29,6 +30,77 @@ class CaseRegisterForm(AccessibleForm):
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units if units is not None else Unit.objects.all()
+
+
+def own_unit(user, units):
+    """The first of the user's own enheter among `units` (the default responsible enhet)."""
+    if user is None or not user.is_authenticated:
+        return None
+    return units.filter(pk__in=user.units.values("pk")).order_by("name").first()
+
+
+class CaseEditForm(AccessibleForm):
+    """Correct an ärende's title and responsible enhet (until a memo of it is sent)."""
+
+    title = forms.CharField(
+        label="Ärenderubrik", max_length=300, error_messages={"required": "Ange ärendets rubrik."}
+    )
+    unit = forms.ModelChoiceField(
+        label="Ansvarig enhet",
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label="(ingen)",
+        error_messages={"invalid_choice": "Välj en av nämndens enheter i listan."},
+    )
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units if units is not None else Unit.objects.all()
+
+
+class MemoFilterForm(AccessibleForm):
+    """The tjänsteskrivelser list's search and filters, read from the query string."""
+
+    ORDER_CHOICES = [("datum", "Datum, nyast först"), ("dnr", "Diarienummer")]
+
+    q = forms.CharField(label="Sök på rubrik eller diarienummer", required=False, max_length=200)
+    state = forms.ChoiceField(
+        label="Läge",
+        required=False,
+        choices=[("", "Alla lägen"), *MemoState.choices],
+        error_messages={"invalid_choice": "Okänt läge: välj ett av lägena i listan."},
+    )
+    unit = forms.ModelChoiceField(
+        label="Enhet",
+        required=False,
+        queryset=Unit.objects.none(),
+        empty_label="Alla enheter",
+        error_messages={"invalid_choice": "Okänd enhet: välj en av enheterna i listan."},
+    )
+    order = forms.ChoiceField(
+        label="Ordning",
+        required=False,
+        choices=ORDER_CHOICES,
+        error_messages={"invalid_choice": "Okänd ordning: välj datum eller diarienummer."},
+    )
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units if units is not None else Unit.objects.all()
+
+    def filter(self, memos):
+        """`memos` searched, filtered and ordered by the valid fields (all of them when the
+        form is valid; none, so the whole list, when it is not)."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        if query := (data.get("q") or "").strip():
+            memos = memos.filter(Q(title__icontains=query) | Q(case__dnr__icontains=query))
+        if data.get("state"):
+            memos = memos.filter(state=data["state"])
+        if data.get("unit"):
+            memos = memos.filter(unit=data["unit"])
+        if data.get("order") == "dnr":
+            return memos.order_by("-case__year", "-case__number", "-revision")
+        return memos.order_by("-date", "-case__year", "-case__number", "-revision")
 
 
 class MemoForm(AccessibleForm):

@@ -7,6 +7,7 @@ app_name = "casework"
 urlpatterns = [
     path("arenden/", memos.case_list, name="case_list"),
     path("arenden/<int:pk>/", memos.case_detail, name="case_detail"),
+    path("arenden/<int:pk>/andra/", memos.case_edit, name="case_edit"),
     path("arenden/<int:pk>/tjansteskrivelse/", memos.memo_create, name="memo_create"),
     path("tjansteskrivelser/", memos.memo_list, name="memo_list"),
     path("tjansteskrivelser/<int:pk>/", memos.memo_detail, name="memo_detail"),

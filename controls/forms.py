@@ -198,9 +198,9 @@ class ResultForm(AccessibleForm):
                 label="Grupp", max_length=text_max_length(ResultFigure, "group"), required=False
             )
             for part, label in (
-                ("population", "Antal"),
-                ("checked", "Antal kontrollerade"),
-                ("deviations", "Antal avvikelser"),
+                ("population", rules.POPULATION),
+                ("checked", rules.CHECKED),
+                ("deviations", rules.DEVIATIONS),
             ):
                 self.fields[f"figure-{i}-{part}"] = _integer(
                     label, min_value=0, column=(ResultFigure, part)

@@ -152,27 +152,30 @@ class Figures:
         return self.checked if self.checked is not None else self.population
 
 
+# One wording for the three figures, in the form, the page, the help text and the messages:
+# the whole group, the part of it that was checked (a sample; empty = all of it), and the
+# deviations found among those checked.
+POPULATION = "Totalt antal"
+CHECKED = "Varav kontrollerade"
+DEVIATIONS = "Antal avvikelser"
+
+
 def check_figures(population, checked, deviations) -> Figures:
-    for name, value in (("Antal", population), ("Antal avvikelser", deviations)):
+    for name, value in ((POPULATION, population), (DEVIATIONS, deviations)):
         if value is None:
             raise RuleError(f"Ange {name.lower()}.")
-    for name, value in (
-        ("Antal", population),
-        ("Antal kontrollerade", checked),
-        ("Antal avvikelser", deviations),
-    ):
+    for name, value in ((POPULATION, population), (CHECKED, checked), (DEVIATIONS, deviations)):
         if value is not None and value < 0:
             raise RuleError(f"{name} kan inte vara negativt.")
     if checked is not None and checked > population:
         raise RuleError(
-            f"Antal kontrollerade ({checked}) kan inte vara fler än antalet ({population})."
+            f"{CHECKED} ({checked}) kan inte vara fler än {POPULATION.lower()} ({population})."
         )
     figures = Figures(population, checked, deviations)
     if deviations > figures.base:
-        what = "kontrollerade" if checked is not None else "i populationen"
+        what = "de kontrollerade" if checked is not None else POPULATION.lower()
         raise RuleError(
-            f"Antal avvikelser ({deviations}) kan inte vara fler än antalet {what} "
-            f"({figures.base})."
+            f"{DEVIATIONS} ({deviations}) kan inte vara fler än {what} ({figures.base})."
         )
     return figures
 

@@ -216,7 +216,10 @@ def month_mark_reported(*, unit: Unit, month: Month, by) -> MonthStatus:
         )
     missing = missing_metrics(unit, month)
     if missing:
-        names = ", ".join(m.title for m in missing[:5]) + (" …" if len(missing) > 5 else "")
+        # The category too: the same title is measured under Barn and under Ungdom.
+        names = "; ".join(qualified_title(m) for m in missing[:5]) + (
+            " …" if len(missing) > 5 else ""
+        )
         raise MetricsError(
             f"{len(missing)} mått saknar värde för {month.label}: {names}. Fyll i dem (eller "
             "”-” för ej tillämpligt) innan månaden rapporteras in."
@@ -274,6 +277,12 @@ def month_reopen(*, unit: Unit, month: Month, reason: str, by) -> MonthStatus:
         reason=reason,
     )
     return status
+
+
+def qualified_title(metric: Metric) -> str:
+    """ "Barn: Familjehemsvård, antal personer": the metric's title after its category's short
+    name (the category title up to its first comma, "Barn, 0-12 år" → "Barn")."""
+    return f"{metric.category.title.split(',')[0].strip()}: {metric.title}"
 
 
 def missing_metrics(unit: Unit, month: Month) -> list[Metric]:

@@ -25,6 +25,9 @@ fi
 stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)-${extras:-base}"
 if [ ! -f "$stamp" ]; then
   echo "==> Installerar beroenden${extras:+ ($extras)}"
+  # setuptools warns on every editable install that a folder named like a package may shadow
+  # it; here the checkout *is* the package, so the warning only hides real output.
+  export PYTHONWARNINGS="ignore::Warning:setuptools.command.editable_wheel"
   .venv/bin/python -m pip install --quiet --upgrade "pip>=24,<27"
   if [ -n "$extras" ]; then
     .venv/bin/python -m pip install --quiet -e ".[$extras]"

@@ -3,9 +3,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.html import format_html_join
 
-from solna_sn import audit, permissions, services
+from solna_sn import audit, audit_labels, permissions, services
 from solna_sn.models import (
     Administration,
     AuditEntry,
@@ -183,15 +185,84 @@ class UserAdmin(RoleAdmin, DjangoUserAdmin):
     )
 
 
+class AuditActionFilter(admin.SimpleListFilter):
+    """Filter by händelse, listed by their Swedish descriptions."""
+
+    title = "händelse"
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        actions = AuditEntry.objects.order_by().values_list("action", flat=True).distinct()
+        return sorted(((a, audit_labels.describe_action(a)) for a in actions), key=lambda p: p[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
+class AuditTargetTypeFilter(admin.SimpleListFilter):
+    title = "objekttyp"
+    parameter_name = "target_type"
+
+    def lookups(self, request, model_admin):
+        types = AuditEntry.objects.order_by().values_list("target_type", flat=True).distinct()
+        return sorted(
+            ((t, audit_labels.target_type_label(t)) for t in types if t), key=lambda p: p[1]
+        )
+
+    def queryset(self, request, queryset):
+        return queryset.filter(target_type=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(RoleAdmin):
-    """Read-only: the audit trail is written by services, never edited."""
+    """Read-only: the audit trail is written by services, never edited. Shown in words: the
+    person's name, the Swedish description of the action and of the kind of object."""
 
-    list_display = ("at", "actor_username", "action", "target_type", "target_repr", "reason")
-    list_filter = ("action", "target_type")
+    list_display = ("at", "actor_display", "action_display", "target_display", "target_repr")
+    list_filter = (AuditActionFilter, AuditTargetTypeFilter)
     search_fields = ("actor_username", "action", "target_repr", "reason", "target_id")
     date_hierarchy = "at"
-    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+    readonly_fields = [
+        "actor_display",
+        "action_display",
+        "target_display",
+        "changes_display",
+        *(f.name for f in AuditEntry._meta.fields),
+    ]
+
+    def get_queryset(self, request):
+        users = User.objects.filter(pk=OuterRef("actor_id"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                actor_first_name=Subquery(users.values("first_name")[:1]),
+                actor_last_name=Subquery(users.values("last_name")[:1]),
+            )
+        )
+
+    @admin.display(description="användare", ordering="actor_username")
+    def actor_display(self, obj):
+        name = f"{getattr(obj, 'actor_first_name', '') or ''} "
+        name = (name + (getattr(obj, "actor_last_name", "") or "")).strip()
+        return name or obj.actor_username or "Systemet"
+
+    @admin.display(description="händelse", ordering="action")
+    def action_display(self, obj):
+        return audit_labels.describe_action(obj.action)
+
+    @admin.display(description="objekttyp", ordering="target_type")
+    def target_display(self, obj):
+        return audit_labels.target_type_label(obj.target_type)
+
+    @admin.display(description="ändringar")
+    def changes_display(self, obj):
+        rows = audit_labels.change_rows(obj)
+        if not rows:
+            return "–"
+        return format_html_join(
+            "", "<p>{}: {} → {}</p>", ((f, "" if o is None else o, n) for f, o, n in rows)
+        )
 
     def has_add_permission(self, request):
         return False

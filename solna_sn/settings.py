@@ -246,7 +246,9 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS
 if not CELERY_BROKER_URL:
     if PRODUCTION:
         raise ImproperlyConfigured("Production needs a broker: set REDIS_URL=redis://…")
-    CELERY_BROKER_URL = "filesystem://"
+    # kombu warns "No hostname was supplied" on every connection without one; the filesystem
+    # transport ignores it.
+    CELERY_BROKER_URL = "filesystem://localhost/"
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"
     CELERY_BROKER_TRANSPORT_OPTIONS = {

@@ -18,6 +18,9 @@ from casework.services.attachments import (
     memo_attachment_upload,
 )
 from casework.services.cases import (
+    case_correct,
+    case_edit_refusal,
+    case_locked_reason,
     case_register,
 )
 from casework.services.meetings import (
@@ -39,6 +42,7 @@ from casework.services.memos import (
     memo_may_approve,
     memo_new_revision,
     memo_problems,
+    memo_read_only_reason,
     memo_return,
     memo_save,
     memo_section_add,
@@ -63,6 +67,9 @@ __all__ = [
     "agenda_item_add",
     "agenda_item_move",
     "agenda_item_remove",
+    "case_correct",
+    "case_edit_refusal",
+    "case_locked_reason",
     "case_register",
     "decision_record",
     "decision_report_back",
@@ -81,6 +88,7 @@ __all__ = [
     "memo_may_approve",
     "memo_new_revision",
     "memo_problems",
+    "memo_read_only_reason",
     "memo_return",
     "memo_save",
     "memo_section_add",

@@ -401,3 +401,25 @@ def memo_new_revision(*, memo: Memo, by, reason: str) -> Memo:
         reason=reason,
     )
     return new
+
+
+def memo_read_only_reason(memo: Memo, user) -> str:
+    """Why `user` may read but not change the memo's text (Swedish), or "" when they may: the
+    memo belongs to another enhet, or its state (review, approved, sent) locks the text."""
+    if not permissions.can_write_memo(user, memo.unit):
+        return f"Tjänsteskrivelsen tillhör {memo.unit.name}. Du kan läsa den men inte ändra."
+    if memo.state == MemoState.REVIEW:
+        return (
+            "Tjänsteskrivelsen är skickad för granskning och kan inte ändras nu. Granskaren "
+            "godkänner den eller återför den till utkast."
+        )
+    if memo.state == MemoState.APPROVED:
+        return (
+            "Tjänsteskrivelsen är godkänd och kan inte ändras. Behöver den ändras återför "
+            "granskaren den till utkast innan den skickas."
+        )
+    if memo.state == MemoState.SENT:
+        return (
+            "Tjänsteskrivelsen är skickad till nämnden och låst. Ändringar görs i en ny revision."
+        )
+    return ""

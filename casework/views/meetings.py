@@ -217,6 +217,17 @@ def meeting_render(request, pk, variant):
     return status_response(request, document, reverse("casework:meeting_detail", args=[pk]))
 
 
+def _reading_room_dnr(item, *, internal: bool) -> str:
+    """The dnr the reading room shows for an agenda item: the ärende's, or the memo's ärende's;
+    a secret item's only to those who may read the internal version (as in the PDFs)."""
+    case = item.case or (item.memo.case if item.memo else None)
+    if case is None:
+        return ""
+    if item.confidential and not internal:
+        return ""
+    return case.dnr
+
+
 @require_GET
 @permission_required(permissions.can_read_committee_papers)
 def reading_room(request):
@@ -227,7 +238,7 @@ def reading_room(request):
         Meeting.objects.filter(sent_at__isnull=False)
         .select_related("committee")
         .prefetch_related(
-            Prefetch("items", queryset=AgendaItem.objects.select_related("memo", "case"))
+            Prefetch("items", queryset=AgendaItem.objects.select_related("memo__case", "case"))
         )
     )
     sent_papers = RenderedDocument.objects.readable_by(request.user).filter(
@@ -252,7 +263,11 @@ def reading_room(request):
     for meeting in meetings:
         papers = bundles.get(meeting.pk, {})
         items = [
-            (item, memo_pdfs.get(item.memo_id) if item.memo and not item.confidential else None)
+            (
+                item,
+                memo_pdfs.get(item.memo_id) if item.memo and not item.confidential else None,
+                _reading_room_dnr(item, internal=internal),
+            )
             for item in meeting.items.all()
         ]
         rows.append(

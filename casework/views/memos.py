@@ -16,10 +16,13 @@ from casework import documents, services
 from casework.forms import (
     AttachmentLinkForm,
     AttachmentUploadForm,
+    CaseEditForm,
     CaseRegisterForm,
+    MemoFilterForm,
     MemoForm,
     ReasonForm,
     SignatoryForm,
+    own_unit,
 )
 from casework.models import (
     Case,
@@ -42,7 +45,11 @@ from solna_sn.views import current_committee, permission_required
 def case_list(request):
     committee = current_committee()
     units = Unit.objects.filter(administration__committee=committee)
-    form = CaseRegisterForm(request.POST or None, units=units)
+    form = CaseRegisterForm(
+        request.POST or None,
+        units=units,
+        initial={"unit": own_unit(request.user, units)},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             case = services.case_register(
@@ -69,10 +76,7 @@ def case_list(request):
     )
 
 
-@require_GET
-@permission_required(permissions.can_view_drafts)
-def case_detail(request, pk):
-    case = get_object_or_404(Case.objects.select_related("committee", "unit"), pk=pk)
+def _case_page(request, case, *, edit_form=None, status=200):
     memos = case.memos.select_related("unit").order_by("-revision")
     items = case.agenda_items.select_related("meeting", "decision").order_by("-meeting__date")
     can_write = (
@@ -83,11 +87,67 @@ def case_detail(request, pk):
             or permissions.can_review_memo(request.user)
         )
     )
+    refusal = services.case_edit_refusal(case=case, by=request.user)
+    if edit_form is None and not refusal:
+        edit_form = CaseEditForm(
+            initial={"title": case.title, "unit": case.unit_id},
+            units=Unit.objects.filter(administration__committee=case.committee),
+        )
     return render(
         request,
         "casework/case_detail.html",
-        {"case": case, "memos": memos, "items": items, "can_write": can_write},
+        {
+            "case": case,
+            "memos": memos,
+            "items": items,
+            "can_write": can_write,
+            "edit_form": None if refusal else edit_form,
+            "edit_refusal": refusal,
+        },
+        status=status,
     )
+
+
+@require_GET
+@permission_required(permissions.can_view_drafts)
+def case_detail(request, pk):
+    case = get_object_or_404(Case.objects.select_related("committee", "unit"), pk=pk)
+    return _case_page(request, case)
+
+
+@require_POST
+@permission_required(permissions.can_view_drafts)
+def case_edit(request, pk):
+    """Correct the ärende's title and enhet; refused (with the reason) once a memo is sent or
+    when the ärende is another enhet's."""
+    case = get_object_or_404(Case.objects.select_related("committee", "unit"), pk=pk)
+    if locked := services.case_locked_reason(case):
+        messages.error(request, locked)
+        return redirect("casework:case_detail", pk=case.pk)
+    if refusal := services.case_edit_refusal(case=case, by=request.user):
+        messages.error(request, refusal)
+        return _case_page(request, case, status=403)
+    form = CaseEditForm(
+        request.POST, units=Unit.objects.filter(administration__committee=case.committee)
+    )
+    if form.is_valid():
+        try:
+            services.case_correct(
+                case=case,
+                title=form.cleaned_data["title"],
+                unit=form.cleaned_data["unit"],
+                by=request.user,
+            )
+        except services.StateError as error:
+            messages.error(request, str(error))
+            return redirect("casework:case_detail", pk=case.pk)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, "Ärendet är ändrat.")
+            return redirect("casework:case_detail", pk=case.pk)
+    case.refresh_from_db()
+    return _case_page(request, case, edit_form=form, status=400)
 
 
 @require_POST
@@ -109,16 +169,18 @@ def memo_create(request, pk):
 @require_GET
 @permission_required(permissions.can_view_drafts)
 def memo_list(request):
-    memos = (
-        Memo.objects.select_related("case", "unit")
-        .filter(next_revision__isnull=True)
-        .order_by("-updated_at")
+    """Latest revisions, searched (rubrik, dnr), filtered (läge, enhet) and ordered by date or
+    dnr; the filter lives in the query string, so a list can be bookmarked and shared."""
+    units = Unit.objects.filter(administration__committee=current_committee()).order_by("name")
+    form = MemoFilterForm(request.GET or None, units=units)
+    memos = Memo.objects.select_related("case", "unit").filter(next_revision__isnull=True)
+    memos = form.filter(memos)  # an unbound or invalid form: the whole list, newest first
+    return render(
+        request,
+        "casework/memo_list.html",
+        {"form": form, "memos": memos[:300], "filtered": form.is_bound and form.is_valid()},
+        status=400 if form.is_bound and not form.is_valid() else 200,
     )
-    groups = [
-        (state.label, [m for m in memos if m.state == state])
-        for state in (MemoState.DRAFT, MemoState.REVIEW, MemoState.APPROVED, MemoState.SENT)
-    ]
-    return render(request, "casework/memo_list.html", {"groups": groups})
 
 
 def _memo(pk) -> Memo:
@@ -145,6 +207,7 @@ def _memo_page(request, memo, *, form=None, status=200, **extra):
         "memo": memo,
         "form": form,
         "editable": editable,
+        "read_only_reason": services.memo_read_only_reason(memo, request.user),
         "signatory_form": SignatoryForm(),
         "upload_form": AttachmentUploadForm(),
         "link_form": AttachmentLinkForm(memo=memo),

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from metrics import queries, services
 from metrics.cells import CellError
 from metrics.models import Metric, MetricCategory, MetricValue, MonthState, MonthStatus
-from solna_sn import audit, permissions
+from solna_sn import audit, audit_labels, permissions
 from solna_sn.lib.periods import Month
 from solna_sn.models import Role, Unit
 from solna_sn.views import permission_required
@@ -196,6 +196,10 @@ def cell_history(request, metric_code: str, month: Month):
     metric = get_object_or_404(Metric.objects.select_related("owner", "category"), code=metric_code)
     value = MetricValue.objects.filter(metric=metric, month=month.first_day).first()
     entries = list(audit.entries_for(value)) if value else []
+    names = audit_labels.actor_names(entries)
+    for entry in entries:
+        entry.actor_name = audit_labels.actor_name(entry, names)
+        entry.label = audit_labels.describe_action(entry.action)
     return render(
         request,
         "metrics/cell_history.html",

@@ -163,3 +163,14 @@ def parse_percent(text) -> Decimal:
 def _places(number: Decimal) -> int:
     exponent = number.normalize().as_tuple().exponent
     return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def plural(count, singular: str, plural_form: str) -> str:
+    """The Swedish noun for `count` things: 1 → `singular`, anything else (0, 2, 1,5, -3) →
+    `plural_form`. plural(1, "sida", "sidor") → "sida"."""
+    return singular if count is not None and _to_decimal(count) == 1 else plural_form
+
+
+def format_count(count, singular: str, plural_form: str) -> str:
+    """A count with its noun in Swedish: 1 → "1 sida", 2 → "2 sidor", 1200 → "1 200 sidor"."""
+    return f"{format_number(count)} {plural(count, singular, plural_form)}"

@@ -126,11 +126,11 @@ def test_percentages_from_the_sources_figures():
 @pytest.mark.parametrize(
     ("population", "checked", "deviations", "message"),
     [
-        (10, None, 11, "Antal avvikelser (11) kan inte vara fler än antalet i populationen (10)"),
-        (10, 5, 6, "Antal avvikelser (6) kan inte vara fler än antalet kontrollerade (5)"),
-        (10, 12, 1, "Antal kontrollerade (12) kan inte vara fler än antalet (10)"),
-        (-1, None, 0, "Antal kan inte vara negativt"),
-        (None, None, 0, "Ange antal"),
+        (10, None, 11, "Antal avvikelser (11) kan inte vara fler än totalt antal (10)"),
+        (10, 5, 6, "Antal avvikelser (6) kan inte vara fler än de kontrollerade (5)"),
+        (10, 12, 1, "Varav kontrollerade (12) kan inte vara fler än totalt antal (10)"),
+        (-1, None, 0, "Totalt antal kan inte vara negativt"),
+        (None, None, 0, "Ange totalt antal"),
         (5, None, None, "Ange antal avvikelser"),
     ],
 )

@@ -324,3 +324,25 @@ def test_administrator_configures_the_scales_in_the_admin(client, committee):
     )
     assert response.status_code == 302
     assert [lv.label for lv in services.active_levels(committee)][-1] == "Allvarlig avvikelse"
+
+
+def test_the_result_page_says_why_it_is_read_only_and_uses_one_wording(
+    client, occasion, handlaggare, outsider
+):
+    services.result_save(
+        occasion=occasion,
+        by=handlaggare,
+        level=level(occasion.risk.plan.committee, 0),
+        finding="OK",
+    )
+    url = reverse("controls:occasion", args=[occasion.pk])
+    client.force_login(outsider)
+    page = client.get(url).content.decode()
+    assert "Du kan läsa det men inte ändra." in page
+    assert "Resultatet tillhör" in page
+    client.force_login(handlaggare)
+    page = client.get(url).content.decode()
+    # The form's columns, the help text and the messages use the same three words.
+    assert '<th scope="col">Totalt antal</th><th scope="col">Varav kontrollerade</th>' in page
+    assert "Varav kontrollerade: hur många av dem som kontrollerades" in page
+    assert "Antal kontrollerade" not in page and ">Antal<" not in page

@@ -116,7 +116,7 @@ def test_organisation_page_lists_units_and_earlier_names(client, admin_user):
     assert "Socialnämnden" in html and "(diarieprefix SN)" in html
     assert "<caption>Socialförvaltningen: enheter</caption>" in html
     assert "Stabsenheten" in html
-    assert "Stab och central ledning (till 2022-12-31)" in html
+    assert 'Stab och central ledning (till <span class="date">2022-12-31</span>)' in html
 
 
 def test_organisation_page_query_count_is_constant(client, db, django_assert_num_queries):

@@ -50,7 +50,7 @@ from pypdf import PdfWriter
 
 from casework import services as report_services
 from casework.forms import MemoForm
-from casework.models import AgendaItem, Decision, Meeting, Memo, MemoState, RenderKind
+from casework.models import AgendaItem, Case, Decision, Meeting, Memo, MemoState, RenderKind
 from contracts.models import ActivityStatus, Contract, ContractFollowUp, Frequency, Procurement
 from controls.models import Action, ControlPlan, Occasion, PlanState, Result, Risk
 from economy.models import AccountMapping, BudgetVersion, PersonnelSheet, Sheet, Tariff
@@ -545,6 +545,16 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     # --- Ärenden och tjänsteskrivelser (the STAB draft SN/2026:1) ------------------------------
     "casework:case_list": Row(get=allow(STAFF), post=allow(STAFF)),
     "casework:case_detail": get_only(STAFF, lambda d: {"pk": d.draft_case}),
+    # Correcting title and enhet: the ärende's own enhet (STAB), its registrar (the granskare)
+    # and förvaltningsledning; the others get the page with the reason (403).
+    "casework:case_edit": post_only(
+        STAB_EDITORS,
+        lambda d: {"pk": d.draft_case},
+        body=lambda d: {
+            "title": "Rättad rubrik",
+            "unit": Case.objects.get(pk=d.draft_case).unit_id,
+        },
+    ),
     "casework:memo_create": post_only(STAB_EDITORS, lambda d: {"pk": d.draft_case}),
     "casework:memo_list": get_only(STAFF),
     "casework:memo_detail": get_only(STAFF, lambda d: {"pk": d.draft_memo}),

@@ -1,14 +1,17 @@
 from decimal import Decimal
 
 import pytest
+from django.template import Context, Template
 
 from solna_sn.lib.numbers import (
     NumberFormatError,
+    format_count,
     format_number,
     format_percent,
     parse_integer,
     parse_number,
     parse_percent,
+    plural,
 )
 
 
@@ -144,8 +147,6 @@ def test_parse_percent():
 
 
 def test_template_filters_print_swedish_formats():
-    from django.template import Context, Template
-
     template = Template(
         "{% load sv %}{{ a|sv_number }}|{{ b|sv_number:1 }}|{{ c|sv_percent }}|{{ d|sv_number }}"
     )
@@ -176,3 +177,26 @@ def test_parse_number_accepts_the_largest_value_of_the_column():
         "9999999999.99"
     )
     assert parse_number(2.5, max_digits=4, decimal_places=1) == Decimal("2.5")
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [
+        (0, "0 sidor"),
+        (1, "1 sida"),
+        (2, "2 sidor"),
+        (1200, "1 200 sidor"),
+        (Decimal("1"), "1 sida"),
+        (-1, "-1 sidor"),
+    ],
+)
+def test_a_count_takes_the_swedish_singular_only_for_one(count, expected):
+    assert format_count(count, "sida", "sidor") == expected
+
+
+def test_the_plural_helper_and_its_template_filter_agree():
+    template = Template('{% load sv %}{{ n|sv_count:"sida,sidor" }}|{{ m|sv_count:"mått" }}')
+    assert template.render(Context({"n": 1, "m": 3})) == "1 sida|3 mått"
+    assert template.render(Context({"n": 5, "m": 1})) == "5 sidor|1 mått"
+    assert plural(1, "ärende", "ärenden") == "ärende"
+    assert plural(13, "ärende", "ärenden") == "ärenden"

@@ -160,7 +160,10 @@ def test_cell_history_lists_changes_with_comment(client, persons, controller):
     client.post(cell_url(persons), {"value": "3", "version": "0"})
     client.post(cell_url(persons), {"value": "4", "version": "1", "comment": "Rättad"})
     html = client.get(reverse("metrics:cell_history", args=["PERS", SEP])).content.decode()
-    assert html.count("Ändrat i månadsrapporteringen") == 2
+    assert html.count("Värde ändrat i månadsrapporteringen") == 2
+    # The person's name, never the username (the demo's "controller" reads as a role code).
+    assert html.count(f"<td>{controller.get_full_name()}</td>") == 2
+    assert "metric_value.changed" not in html
     assert '<td class="num">3</td>' in html and '<td class="num">4</td>' in html
     assert "Rättad" in html
 

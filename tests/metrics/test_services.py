@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from metrics import services
 from metrics.cells import CellError
-from metrics.models import MetricValue, MonthState, MonthStatus
+from metrics.models import Metric, MetricCategory, MetricValue, MonthState, MonthStatus
 from solna_sn.lib.periods import Month
 from solna_sn.models import AuditEntry, Role
 from tests.factories import UserFactory
@@ -265,3 +265,18 @@ def test_range_is_kept_in_the_catalogue_and_edited_in_the_admin(client, persons)
     persons.min_value, persons.max_value = Decimal(10), Decimal(5)
     with pytest.raises(ValidationError, match="kan inte vara lägre än det lägsta"):
         persons.full_clean()
+
+
+def test_the_missing_metrics_are_named_with_their_category(make_metric, controller):
+    children = MetricCategory.objects.create(code="BARN", title="Barn, 0-12 år", sort_order=1)
+    youth = MetricCategory.objects.create(code="UNG", title="Ungdom, 13-20 år", sort_order=2)
+    make_metric(code="BF", title="Familjehemsvård, antal personer", category=children)
+    make_metric(code="UF", title="Familjehemsvård, antal personer", category=youth)
+    unit = Metric.objects.get(code="BF").owner
+    with pytest.raises(services.MetricsError) as raised:
+        services.month_mark_reported(unit=unit, month=SEP, by=controller)
+    assert str(raised.value).startswith(
+        "2 mått saknar värde för september 2024: Barn: Familjehemsvård, antal personer; "
+        "Ungdom: Familjehemsvård, antal personer."
+    )
+    assert not MonthStatus.objects.filter(unit=unit, state=MonthState.REPORTED).exists()
