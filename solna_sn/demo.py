@@ -119,17 +119,22 @@ class Story:
     the loader does this, after the fact; the services always record the real time."""
 
     def __init__(self):
+        self._fields = [
+            (model, field.attname)
+            for model in apps.get_models()
+            if model._meta.managed and not model._meta.proxy
+            for field in model._meta.concrete_fields
+            if isinstance(field, models.DateTimeField)
+        ]
         self._since = timezone.now()
 
     def happened(self, day: datetime.date, hour: int = 10, minute: int = 0) -> datetime.datetime:
         when = story_datetime(day, hour, minute)
         until = timezone.now()
-        for model in apps.get_models():
-            for field in model._meta.concrete_fields:
-                if isinstance(field, models.DateTimeField):
-                    model._base_manager.filter(
-                        **{f"{field.attname}__gte": self._since, f"{field.attname}__lte": until}
-                    ).update(**{field.attname: when})
+        for model, name in self._fields:
+            model._base_manager.filter(
+                **{f"{name}__gte": self._since, f"{name}__lte": until}
+            ).update(**{name: when})
         self._since = timezone.now()
         return when
 

@@ -545,12 +545,13 @@ def test_procurement_page_query_count_is_the_same_for_one_and_three(
     client.force_login(handlaggare)
     url = reverse("contracts:procurement_list")
     client.get(url)
-    with django_assert_num_queries(11):
+    # 12 with the years that have a tidsplan (the page opens on the latest while this has none).
+    with django_assert_num_queries(12):
         client.get(url)
     for n in (2, 3):
         services.procurement_create(
             by=handlaggare, designation=f"U{n}", unit=unit, replaces=[contract], status="pagar"
         )
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(url)
     assert "U3" in text_of(response)

@@ -244,3 +244,14 @@ def test_a_user_without_an_address_is_told_why_no_mail_comes(client, unit):
 def test_my_settings_needs_a_login(client):
     response = client.get(reverse("my_settings"))
     assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_nothing_is_queued_while_paused_as_when_loading_the_demo(
+    django_capture_on_commit_callbacks, sent_tasks, writer, reviewer
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with notifications.paused():
+            notify_returned([writer], reviewer)
+        assert len(callbacks) == 0
+        notify_returned([writer], reviewer)  # after the pause, as usual
+    assert len(callbacks) == 1 and len(sent_tasks) == 1
