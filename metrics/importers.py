@@ -18,16 +18,27 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from metrics import services
 from metrics.cells import Cell, CellError, CellKind, format_cell
 from metrics.excel import (
+    Catalogue,
     CellProblem,
     MetricSpec,
     ParsedCell,
     ParseResult,
     Problems,
+    ReadAs,
+    UnknownTitle,
     parse_workbook,
 )
-from metrics.models import Metric, MetricImport, MetricValue, MonthState, MonthStatus
+from metrics.models import (
+    Metric,
+    MetricImport,
+    MetricTitle,
+    MetricValue,
+    MonthState,
+    MonthStatus,
+)
 from metrics.services import (
     MetricsError,
     SoftChecks,
@@ -37,8 +48,10 @@ from metrics.services import (
     value_display,
 )
 from solna_sn import audit, permissions
+from solna_sn.forms import text_max_length
 from solna_sn.lib.periods import Month
 from solna_sn.lib.text import text_problem
+from solna_sn.models import AuditEntry, Unit
 
 NEW, CHANGED, DELETED, UNCHANGED = "ny", "ändrad", "raderas", "oförändrad"
 # An import not applied within this time is abandoned (deleted at the next upload).
@@ -76,10 +89,87 @@ class ImportWarning:
         return f"{self.sheet}!{self.ref}: {self.metric.title}, {self.month.label}: {self.message}"
 
 
+@dataclass(frozen=True)
+class SummaryRow:
+    """One metric and year of the preview: how many cells of each kind, and the changes."""
+
+    metric: Metric
+    year: int
+    counts: dict[str, int]
+    warnings: int
+    changes: tuple[Change, ...]
+
+
+@dataclass(frozen=True)
+class ErrorGroup:
+    """Cells refused for the same reason on one sheet."""
+
+    sheet: str
+    message: str
+    refs: tuple[str, ...]
+    cells: int
+
+    def __str__(self) -> str:
+        shown = ", ".join(self.refs[:6]) + (" …" if len(self.refs) > 6 else "")
+        where = f"{self.sheet}!{shown}: " if self.sheet else ""
+        count = "1 cell" if self.cells == 1 else f"{self.cells} celler"
+        return f"{where}{self.message} ({count})" if self.sheet else self.message
+
+
 @dataclass
 class Preview(Problems):
     changes: list[Change] = field(default_factory=list)
     warnings: list[ImportWarning] = field(default_factory=list)
+    read_as: list[ReadAs] = field(default_factory=list)
+    # (owner unit id, month) of every cell read from the file for a known metric
+    months: set[tuple[int, Month]] = field(default_factory=set)
+
+    def summary(self) -> list[SummaryRow]:
+        """Per metric and year, in print order (a flat list of a thousand cells reads as
+        nothing)."""
+        groups: dict[tuple[int, int], list[Change]] = {}
+        for change in self.changes:
+            groups.setdefault((change.metric.pk, change.month.year), []).append(change)
+        rows = []
+        for changes in groups.values():
+            metric = changes[0].metric
+            counts = dict.fromkeys((NEW, CHANGED, DELETED, UNCHANGED), 0)
+            for change in changes:
+                counts[change.kind] += 1
+            rows.append(
+                SummaryRow(
+                    metric=metric,
+                    year=changes[0].month.year,
+                    counts=counts,
+                    warnings=sum(1 for change in changes if change.warnings),
+                    changes=tuple(c for c in changes if c.kind != UNCHANGED),
+                )
+            )
+        rows.sort(
+            key=lambda row: (
+                row.metric.category.sort_order,
+                row.metric.category.title,
+                row.metric.sort_order,
+                row.metric.title,
+                row.year,
+            )
+        )
+        return rows
+
+    def error_groups(self) -> list[ErrorGroup]:
+        """The errors with the cells each keeps out, one line per sheet and reason."""
+        groups: dict[tuple[str, str], list[CellProblem]] = {}
+        for problem in self.errors:
+            groups.setdefault((problem.sheet, problem.message), []).append(problem)
+        return [
+            ErrorGroup(
+                sheet=sheet,
+                message=message,
+                refs=tuple(p.ref for p in problems if p.ref),
+                cells=sum(p.cells for p in problems),
+            )
+            for (sheet, message), problems in groups.items()
+        ]
 
     def count(self, kind: str) -> int:
         return sum(1 for change in self.changes if change.kind == kind)
@@ -109,10 +199,12 @@ class Preview(Problems):
         return digest.hexdigest()[:32]
 
 
-def catalogue() -> tuple[dict[tuple[str, str], MetricSpec], dict[str, Metric]]:
+def catalogue() -> tuple[Catalogue, dict[str, Metric]]:
+    """The catalogue for the parser (current and earlier titles) and the metrics by code."""
     metrics = list(Metric.objects.select_related("category", "owner"))
     specs = {(m.category.title, m.title): MetricSpec(m.code, m.cell_spec) for m in metrics}
-    return specs, {m.code: m for m in metrics}
+    earlier = MetricTitle.objects.values_list("metric__category__title", "metric__code", "title")
+    return Catalogue.of(specs, earlier), {m.code: m for m in metrics}
 
 
 def _display(cell: Cell, metric: Metric) -> str:
@@ -121,15 +213,18 @@ def _display(cell: Cell, metric: Metric) -> str:
     )
 
 
-# What was parsed at upload, kept as JSON on MetricImport.parsed.
+# What was parsed at upload, kept as JSON on MetricImport.parsed. `format` changes when the
+# shape does; an import stored in an older shape is parsed again from its file.
+PARSED_FORMAT = 2
 
 
-def _problems_json(problems: list[CellProblem]) -> list[list[str]]:
-    return [[p.sheet, p.ref, p.message] for p in problems]
+def _problems_json(problems: list[CellProblem]) -> list[list]:
+    return [[p.sheet, p.ref, p.message, p.cells] for p in problems]
 
 
 def parsed_to_json(parsed: ParseResult) -> dict:
     return {
+        "format": PARSED_FORMAT,
         "cells": [
             [
                 c.sheet,
@@ -143,7 +238,12 @@ def parsed_to_json(parsed: ParseResult) -> dict:
         ],
         "errors": _problems_json(parsed.errors),
         "unknown_sheets": list(parsed.unknown_sheets),
-        "unknown_metrics": _problems_json(parsed.unknown_metrics),
+        "unknown_metrics": [
+            [u.sheet, u.ref, u.category, u.title, list(u.candidates), u.years, u.cells]
+            for u in parsed.unknown_metrics
+        ],
+        "read_as": [[r.sheet, r.ref, r.title, r.code, r.how] for r in parsed.read_as],
+        "sheet_names": list(parsed.sheet_names),
     }
 
 
@@ -161,7 +261,14 @@ def parsed_from_json(data: dict) -> ParseResult:
         ],
         errors=[CellProblem(*problem) for problem in data.get("errors", [])],
         unknown_sheets=list(data.get("unknown_sheets", [])),
-        unknown_metrics=[CellProblem(*problem) for problem in data.get("unknown_metrics", [])],
+        unknown_metrics=[
+            UnknownTitle(sheet, ref, category, title, tuple(candidates), list(years), cells)
+            for sheet, ref, category, title, candidates, years, cells in data.get(
+                "unknown_metrics", []
+            )
+        ],
+        read_as=[ReadAs(*item) for item in data.get("read_as", [])],
+        sheet_names=list(data.get("sheet_names", [])),
     )
 
 
@@ -194,15 +301,20 @@ def import_preview(metric_import: MetricImport, *, user) -> Preview:
 
 
 def _parsed(metric_import: MetricImport) -> ParseResult:
-    if "cells" not in metric_import.parsed:
-        # Stored before uploads were parsed at once: parse now, and keep it.
-        specs, _ = catalogue()
-        parsed = parse_workbook(io.BytesIO(bytes(metric_import.content)), specs)
-        metric_import.parsed = parsed_to_json(parsed)
-        if metric_import.pk:
-            MetricImport.objects.filter(pk=metric_import.pk).update(parsed=metric_import.parsed)
-        return parsed
+    if metric_import.parsed.get("format") != PARSED_FORMAT and bytes(metric_import.content):
+        # Stored before uploads were parsed at once (or in an older shape): parse now, keep it.
+        return _reparse(metric_import)
     return parsed_from_json(metric_import.parsed)
+
+
+def _reparse(metric_import: MetricImport) -> ParseResult:
+    """Parse the stored file again (the catalogue has changed) and keep the result."""
+    specs, _ = catalogue()
+    parsed = parse_workbook(io.BytesIO(bytes(metric_import.content)), specs)
+    metric_import.parsed = parsed_to_json(parsed)
+    if metric_import.pk:
+        MetricImport.objects.filter(pk=metric_import.pk).update(parsed=metric_import.parsed)
+    return parsed
 
 
 def build_preview(content: bytes, *, user) -> Preview:
@@ -217,9 +329,11 @@ def _preview(parsed: ParseResult, *, user) -> Preview:
         errors=list(parsed.errors),
         unknown_sheets=parsed.unknown_sheets,
         unknown_metrics=parsed.unknown_metrics,
+        sheet_names=parsed.sheet_names,
+        read_as=parsed.read_as,
     )
     if not parsed.cells:
-        if preview.ok:
+        if preview.ok and not preview.unknown_metrics:
             preview.errors.append(CellProblem("", "", "Filen innehåller inga värden att läsa in."))
         return preview
     months = {c.month for c in parsed.cells}
@@ -264,6 +378,8 @@ def _preview(parsed: ParseResult, *, user) -> Preview:
                     )
                 )
             continue  # "-" or blank outside the validity is what the report prints anyway
+        if cell.kind is not CellKind.NOT_REPORTED:
+            preview.months.add((metric.owner_id, item.month))
         current = stored.get((metric.pk, item.month))
         old = value_display(current) if current else ""
         new = _display(cell, metric)
@@ -389,5 +505,149 @@ def import_apply(
         written += 1
     metric_import.applied_at = timezone.now()
     metric_import.content = b""
-    metric_import.save(update_fields=["applied_at", "content"])
+    metric_import.imported_months = sorted(
+        [unit_id, str(month)] for unit_id, month in preview.months
+    )
+    metric_import.save(update_fields=["applied_at", "content", "imported_months"])
     return written
+
+
+def _own_open_import(metric_import: MetricImport, user) -> MetricImport:
+    metric_import = MetricImport.objects.select_for_update().get(pk=metric_import.pk)
+    if metric_import.uploaded_by_id != user.pk:
+        raise MetricsError("Du kan bara läsa in filer som du själv har laddat upp.")
+    return metric_import
+
+
+@transaction.atomic
+def import_title_choose(
+    *, metric_import: MetricImport, sheet: str, ref: str, title: str, metric_id, by
+) -> MetricTitle:
+    """ "Menade du …?": remember an unknown title of the file as an earlier title of one of its
+    candidates, valid for the years it was read under, and parse the file again so the
+    preview includes its rows. Audited. Refused, with nothing changed, when the import is
+    applied or another user's, when the title is no longer unknown in this import (a stale
+    preview), or when the metric is not one of the title's candidates."""
+    metric_import = _own_open_import(metric_import, by)
+    if metric_import.applied_at:
+        raise MetricsError("Filen är redan inläst.")
+    parsed = _parsed(metric_import)
+    unknown = next(
+        (u for u in parsed.unknown_metrics if (u.sheet, u.ref, u.title) == (sheet, ref, title)),
+        None,
+    )
+    if unknown is None:
+        raise MetricsError(
+            "Rubriken finns inte längre bland de okända i filen (förhandsgranskningen är "
+            "inaktuell). Granska filen igen."
+        )
+    try:
+        metric = Metric.objects.select_related("category").get(pk=int(metric_id))
+    except (TypeError, ValueError, Metric.DoesNotExist):
+        metric = None
+    if metric is None or metric.code not in unknown.candidates:
+        raise MetricsError(f"Välj ett av de föreslagna måtten för ”{unknown.title}”.")
+    if metric.category.title != unknown.category:
+        raise MetricsError(f"Välj ett av de föreslagna måtten för ”{unknown.title}”.")
+    years = unknown.years or [timezone.localdate().year]
+    earlier, created = MetricTitle.objects.get_or_create(
+        metric=metric,
+        title=unknown.title,
+        defaults={
+            "valid_from": datetime.date(min(years), 1, 1),
+            "valid_to": datetime.date(max(years), 12, 31),
+        },
+    )
+    if not created:
+        raise MetricsError(f"”{unknown.title}” är redan en tidigare rubrik för {metric.title}.")
+    audit.record(
+        "metric.earlier_title_added",
+        target=metric,
+        by=by,
+        changes={"tidigare rubrik": (None, unknown.title)},
+        reason=f"Menade du …? i Excelimport {metric_import.filename} ({sheet}!{ref})",
+    )
+    _reparse(metric_import)
+    return earlier
+
+
+@dataclass(frozen=True)
+class MonthToClose:
+    unit: Unit
+    month: Month
+    state: str  # the current state
+
+
+def closable_months(metric_import: MetricImport, *, user) -> list[MonthToClose]:
+    """The imported months before the current one that are not yet locked, for the units the
+    user may both report and lock for: what "inrapportera och lås" offers after an import."""
+    if not metric_import.applied_at:
+        return []
+    current = Month.from_date(timezone.localdate())
+    wanted = {
+        (unit_id, Month.parse(month))
+        for unit_id, month in metric_import.imported_months
+        if Month.parse(month) < current
+    }
+    if not wanted:
+        return []
+    units = Unit.objects.in_bulk({unit_id for unit_id, _ in wanted})
+    states = {
+        (s.unit_id, Month.from_date(s.month)): s.state
+        for s in MonthStatus.objects.filter(
+            unit_id__in=units, month__in=[month.first_day for _, month in wanted]
+        )
+    }
+    allowed = {
+        unit_id
+        for unit_id, unit in units.items()
+        if permissions.can_enter_metrics(user, unit)
+        and permissions.can_lock_metric_month(user, unit)
+    }
+    return [
+        MonthToClose(units[unit_id], month, states.get((unit_id, month), MonthState.OPEN))
+        for unit_id, month in sorted(wanted, key=lambda key: (key[1], units[key[0]].sort_order))
+        if unit_id in allowed and states.get((unit_id, month)) != MonthState.LOCKED
+    ]
+
+
+def month_key(unit: Unit, month: Month) -> str:
+    """How a month to close is named in the form: "<unit code>:<yyyy-mm>"."""
+    return f"{unit.code}:{month}"
+
+
+@transaction.atomic
+def import_months_close(*, metric_import: MetricImport, keys: list[str], reason: str, by) -> int:
+    """Mark the chosen imported months *inrapporterad* and *låst* in one step, with one reason
+    in every audit entry. All or nothing: a month not offered by `closable_months` (not in the
+    import, current or future, already locked, or outside the user's units), a month with a
+    metric still missing a value, or a missing reason refuses everything. Returns the number
+    of months locked."""
+    metric_import = _own_open_import(metric_import, by)
+    if not metric_import.applied_at:
+        raise MetricsError("Läs in filen innan månaderna rapporteras in och låses.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise MetricsError("Ange varför månaderna rapporteras in och låses.")
+    if problem := text_problem(reason, max_length=text_max_length(AuditEntry, "reason")):
+        raise MetricsError(f"Motiveringen: {problem}")
+    offered = {month_key(m.unit, m.month): m for m in closable_months(metric_import, user=by)}
+    if not keys:
+        raise MetricsError("Välj minst en månad.")
+    unknown = [key for key in keys if key not in offered]
+    if unknown:
+        raise MetricsError(
+            f"{', '.join(unknown[:3])}: månaden finns inte bland de inlästa månader som kan "
+            "rapporteras in och låsas. Ingenting har ändrats."
+        )
+    chosen = [offered[key] for key in dict.fromkeys(keys)]
+    for item in chosen:
+        try:
+            if item.state == MonthState.OPEN:
+                services.month_mark_reported(unit=item.unit, month=item.month, by=by, reason=reason)
+            services.month_lock(unit=item.unit, month=item.month, by=by, reason=reason)
+        except MetricsError as error:
+            raise MetricsError(
+                f"{item.unit.name}, {item.month.label}: {error} Ingenting har ändrats."
+            ) from None
+    return len(chosen)
