@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -56,10 +57,18 @@ def index(request):
     return redirect("metrics:status_overview", year=year)
 
 
-def _row(metric: Metric, month: Month, table, *, editable: bool) -> dict:
+def _url_for_code(name: str, month: Month):
+    """reverse() once per page, not once per row: the URL with the metric code filled in."""
+    marker = "METRICCODE"
+    url = reverse(name, kwargs={"metric_code": marker, "month": month})
+    return lambda code: url.replace(marker, quote(code))
+
+
+def _row(metric: Metric, month: Month, table, *, editable: bool, urls) -> dict:
     values = table.get(metric.pk, {})
     value = values.get(month)
     valid = metric.is_valid_in(month)
+    save_url, history_url = urls
     return {
         "metric": metric,
         "valid": valid,
@@ -71,6 +80,8 @@ def _row(metric: Metric, month: Month, table, *, editable: bool) -> dict:
         "last_year": queries.cell_text(
             metric, month.same_month_last_year(), values.get(month.same_month_last_year())
         ),
+        "save_url": save_url(metric.code),
+        "history_url": history_url(metric.code),
     }
 
 
@@ -84,13 +95,17 @@ def month_grid(request, month: Month, unit_code: str):
         .select_related("category")
         .order_by("category__sort_order", "sort_order", "title")
     )
-    table = queries.value_table(metrics, month.same_month_last_year(), month)
+    table = queries.values_in(metrics, [month, month.previous(), month.same_month_last_year()])
     status = MonthStatus.objects.filter(unit=unit, month=month.first_day).first()
     state = status.state if status else MonthState.OPEN
     may_enter = permissions.can_enter_metrics(request.user, unit)
     started = month <= services.last_reportable_month()
     editable = may_enter and state != MonthState.LOCKED and started
-    rows = [_row(metric, month, table, editable=editable) for metric in metrics]
+    urls = (
+        _url_for_code("metrics:cell_save", month),
+        _url_for_code("metrics:cell_history", month),
+    )
+    rows = [_row(metric, month, table, editable=editable, urls=urls) for metric in metrics]
     return render(
         request,
         "metrics/month_grid.html",
