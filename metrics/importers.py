@@ -45,7 +45,6 @@ from metrics.services import (
     comment_problem,
     last_reportable_month,
     not_started_message,
-    value_display,
 )
 from solna_sn import audit, permissions
 from solna_sn.forms import text_max_length
@@ -381,7 +380,13 @@ def _preview(parsed: ParseResult, *, user) -> Preview:
         if cell.kind is not CellKind.NOT_REPORTED:
             preview.months.add((metric.owner_id, item.month))
         current = stored.get((metric.pk, item.month))
-        old = value_display(current) if current else ""
+        old = (
+            format_cell(
+                current.value, not_applicable=current.not_applicable, decimals=metric.decimals
+            )
+            if current
+            else ""
+        )  # not value_display(): it would load current.metric, one query per cell
         new = _display(cell, metric)
         if old == new:
             kind = UNCHANGED

@@ -7,6 +7,8 @@ import io
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
@@ -542,3 +544,13 @@ def test_only_the_controller_who_imported_may_close(client, applied):
     )
     assert _states() == {}
     assert Metric.objects.exists()
+
+
+def test_preview_queries_do_not_grow_with_the_series(demo, controller, django_assert_num_queries):
+    one = workbook({"Vuxna": [[LVM], HEADER, [2023, *stored_row("VUX-LVM", 2023)]]})
+    with CaptureQueriesContext(connection) as small:
+        importers.build_preview(one, user=controller)
+    everything = export_workbook(2022, 2024)
+    with django_assert_num_queries(len(small.captured_queries)):
+        result = importers.build_preview(everything, user=controller)
+    assert result.count(importers.UNCHANGED) > 1000
