@@ -603,6 +603,7 @@ def closable_months(metric_import: MetricImport, *, user) -> list[MonthToClose]:
             unit_id__in=units, month__in=[month.first_day for _, month in wanted]
         )
     }
+    wanted = {(unit_id, month) for unit_id, month in wanted if unit_id in units}
     allowed = {
         unit_id
         for unit_id, unit in units.items()
