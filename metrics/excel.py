@@ -368,6 +368,17 @@ class _Reader:
                 title = first_text
                 code = self.title(sheet.title, f"A{row_number}", category, title)
                 continue
+            if year is None and len(first_text) > 6 and 1900 <= (_year_of(values[1]) or 0) <= 2999:
+                self.error(
+                    sheet.title,
+                    f"A{row_number}",
+                    f"Raden har årsredovisningens uppställning (mått, år, jan … dec), men bladet "
+                    f"”{sheet.title}” har exportens: en rubrikrad per mått och årtal i kolumn A. "
+                    "Lägg årsredovisningens uppställning på ett blad som inte heter som en "
+                    "kategori, med kategorins rubrik på en egen rad.",
+                    sum(1 for v in values[2:14] if _text(v) != ""),
+                )
+                continue
             if year is None:
                 self.error(
                     sheet.title,

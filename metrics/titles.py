@@ -5,9 +5,9 @@ vårddygn" / "antal vård dygn", "Dygnetrutplaceringar"). A title is matched, wi
 category, in this order:
 
 1. exactly, to a metric's current title or one of its earlier titles (`MetricTitle`);
-2. after normalising (case, whitespace, punctuation) with or without a trailing part in
-   parentheses ("Snittbidrag per månad (kr)" = "Snittbidrag per månad, kr"), when exactly one
-   metric of the category matches that way;
+2. after normalising (case, whitespace, also inside words, punctuation) with or without a
+   trailing part in parentheses ("Snittbidrag per månad (kr)" = "Snittbidrag per månad, kr"),
+   when exactly one metric of the category matches that way;
 3. otherwise never silently: the closest titles by `difflib` (a small typo) are offered as
    candidates for "Menade du …?", and the person chooses.
 """
@@ -40,8 +40,10 @@ def _without_parentheses(title: str) -> str:
 
 def forms(title: str) -> set[str]:
     """The normalised forms a title is known by: as written and without a trailing
-    parenthesis (a unit or a note added to it)."""
-    return {normalise(title), normalise(_without_parentheses(title))} - {""}
+    parenthesis (a unit or a note added to it), each also without spaces ("antal vårddygn"
+    and "antal vård dygn" are one spelling)."""
+    found = {normalise(title), normalise(_without_parentheses(title))} - {""}
+    return found | {form.replace(" ", "") for form in found}
 
 
 @dataclass(frozen=True)

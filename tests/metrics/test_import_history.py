@@ -108,6 +108,8 @@ INDEX = TitleIndex(
         ("Snittbidrag per månad (kr)", "SNITT", "stavning"),
         ("Placering Skyddat boende", "SKYDD", "stavning"),
         ("Placering enligt LVM, antal personer (antal)", "LVM", "stavning"),
+        ("Missbruk, antal vård-dygn", "DYGN", "stavning"),
+        ("Missbruk,antalvårddygn", "DYGN", "stavning"),
     ],
 )
 def test_titles_match_exactly_earlier_and_near_identical_spellings(title, code, how):
@@ -363,6 +365,18 @@ def test_wrong_annual_layout_is_refused_at_the_cell(demo, controller, rows, mess
     assert any(message.split("!")[1] in line for line in shown), shown
 
 
+def test_the_annual_layout_on_a_category_sheet_is_a_wrong_layout(demo, controller):
+    content = workbook({"Vuxna": [[LVM, 2024, *stored_row("VUX-LVM", 2024, sep=4)]]})
+    result = importers.build_preview(content, user=controller)
+    assert not result.ok and result.to_write == []
+    [group] = result.error_groups()
+    assert str(group).startswith(
+        "Vuxna!A1: Raden har årsredovisningens uppställning (mått, år, jan … dec), men bladet "
+        "”Vuxna” har exportens"
+    )
+    assert group.cells == 9  # jan–sep
+
+
 def test_an_unknown_sheet_lists_the_valid_sheet_names(client, demo, controller):
     metric_import = upload(controller, workbook({"Blad1": [["x", "y", 3]]}))
     result = preview_of(metric_import, controller)
@@ -386,6 +400,18 @@ def test_preview_summarises_per_metric_and_year(client, demo, controller):
     assert '<caption id="summary-caption">Per mått och år</caption>' in html
     assert html.count('<th scope="row">') == 96
     assert f'<th scope="row">{LVM}</th>' in html
+
+
+def test_metric_history_lists_the_earlier_titles(client, demo, controller):
+    MetricTitle.objects.create(
+        metric=demo["VUX-LVM"],
+        title="LVM-placeringar",
+        valid_from=datetime.date(2022, 1, 1),
+        valid_to=datetime.date(2023, 12, 31),
+    )
+    client.force_login(controller)
+    html = client.get(reverse("metrics:metric_history", args=["VUX-LVM"])).content.decode()
+    assert "Tidigare rubriker: ”LVM-placeringar” (2022–2023)." in html
 
 
 def test_each_error_shows_how_many_cells_it_blocks(demo):
