@@ -211,7 +211,7 @@ def main() -> None:
             get(port, MINIMAL, session)
         log.write_text("")  # gunicorn appends; start the count here
 
-        for _ in range(40):  # one client, the two pages interleaved
+        for _ in range(60):  # one client, the two pages interleaved
             get(port, GRID, session)
             get(port, MINIMAL, session)
         time.sleep(0.5)

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from metrics import importers
+from metrics import history_import, importers
 from metrics.excel import export_workbook
 from metrics.models import MetricImport
 from metrics.services import MetricsError
@@ -106,8 +106,11 @@ def _candidates(preview, by_code) -> list[dict]:
 
 
 def _preview_page(request, metric_import, *, error="", status=200, **extra):
-    preview = importers.import_preview(metric_import, user=request.user)
-    _, by_code = importers.catalogue()
+    if metric_import.applied_at:  # only the form for the imported months is shown
+        preview, by_code = importers.Preview(), {}
+    else:
+        preview = importers.import_preview(metric_import, user=request.user)
+        _, by_code = importers.catalogue()
     context = {
         "metric_import": metric_import,
         "preview": preview,
@@ -127,8 +130,7 @@ def _preview_page(request, metric_import, *, error="", status=200, **extra):
             "deleted": preview.count(importers.DELETED),
             "unchanged": preview.count(importers.UNCHANGED),
         },
-        "closable": importers.closable_months(metric_import, user=request.user),
-        "month_key": importers.month_key,
+        "closable": history_import.closable_months(metric_import, user=request.user),
         "close_reason": "",
         "close_error": "",
         "chosen": None,
@@ -137,9 +139,9 @@ def _preview_page(request, metric_import, *, error="", status=200, **extra):
     context["closable_rows"] = [
         {
             "item": item,
-            "key": importers.month_key(item.unit, item.month),
+            "key": history_import.month_key(item.unit, item.month),
             "checked": context["chosen"] is None
-            or importers.month_key(item.unit, item.month) in context["chosen"],
+            or history_import.month_key(item.unit, item.month) in context["chosen"],
         }
         for item in context["closable"]
     ]
@@ -162,7 +164,7 @@ def import_preview(request, pk: int):
         except MetricsError as refused:
             return _preview_page(request, metric_import, error=str(refused))
         messages.success(request, f"{written} värden lästes in från {metric_import.filename}.")
-        if importers.closable_months(MetricImport.objects.get(pk=pk), user=request.user):
+        if history_import.closable_months(MetricImport.objects.get(pk=pk), user=request.user):
             return redirect("metrics:excel_import_preview", pk=pk)
         return redirect("metrics:excel_import")
     return _preview_page(request, metric_import)
@@ -174,7 +176,7 @@ def import_title(request, pk: int):
     """ "Menade du …?": the chosen metric for one unknown title."""
     metric_import = _own_import(request, pk)
     try:
-        earlier = importers.import_title_choose(
+        earlier = history_import.import_title_choose(
             metric_import=metric_import,
             sheet=request.POST.get("sheet", ""),
             ref=request.POST.get("ref", ""),
@@ -210,7 +212,7 @@ def import_close(request, pk: int):
             status=422,
         )
     try:
-        closed = importers.import_months_close(
+        closed = history_import.import_months_close(
             metric_import=metric_import, keys=keys, reason=reason, by=request.user
         )
     except MetricsError as refused:

@@ -156,7 +156,10 @@ def _row(metric: Metric, month: Month, table, *, editable: bool, urls) -> dict:
 @require_GET
 @permission_required(permissions.can_view_metrics)
 def month_grid(request, month: Month, unit_code: str):
-    unit = get_object_or_404(Unit, code=unit_code)
+    units = list(_reporting_units())  # the unit switcher; the unit itself is usually one of them
+    unit = next((u for u in units if u.code == unit_code), None) or get_object_or_404(
+        Unit, code=unit_code
+    )
     metrics = list(
         Metric.objects.overlapping_years(month.year, month.year)
         .filter(owner=unit)
@@ -182,7 +185,7 @@ def month_grid(request, month: Month, unit_code: str):
         "metrics/month_grid.html",
         {
             "unit": unit,
-            "units": _reporting_units(),
+            "units": units,
             "month": month,
             "previous_month": month.previous(),
             "next_month": month.next(),

@@ -13,7 +13,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from metrics import demo as metrics_demo
-from metrics import importers
+from metrics import history_import, importers
 from metrics.excel import export_workbook
 from metrics.models import (
     Metric,
@@ -267,7 +267,7 @@ def test_a_choice_on_an_applied_import_is_refused(demo, controller):
         comment="Ny placering",
     )
     with pytest.raises(MetricsError, match="redan inläst"):
-        importers.import_title_choose(
+        history_import.import_title_choose(
             metric_import=metric_import,
             sheet="Vuxna",
             ref="A5",
@@ -463,7 +463,7 @@ def _states(month=None):
 
 
 def test_applied_import_offers_its_past_open_months(client, applied, controller):
-    offered = importers.closable_months(applied, user=controller)
+    offered = history_import.closable_months(applied, user=controller)
     assert [(m.unit.code, m.month) for m in offered] == [
         ("EA", Month(2024, 9)),
         ("BOU", Month(2024, 9)),
@@ -491,7 +491,7 @@ def test_imported_months_are_reported_and_locked_in_one_step(client, applied, co
     for action in ("metric_month.reported", "metric_month.locked"):
         reasons = set(AuditEntry.objects.filter(action=action).values_list("reason", flat=True))
         assert "Historik inläst från årsredovisningen 2024" in reasons
-    assert importers.closable_months(applied, user=controller) == []
+    assert history_import.closable_months(applied, user=controller) == []
 
 
 @pytest.mark.parametrize(
@@ -536,7 +536,7 @@ def test_a_month_with_missing_values_refuses_every_month(demo, controller):
     )
     metric_import.refresh_from_db()
     with pytest.raises(MetricsError, match="Vuxenenheten, september 2024: 17 mått saknar värde"):
-        importers.import_months_close(
+        history_import.import_months_close(
             metric_import=metric_import, keys=["VUX:2024-09"], reason="Historik", by=controller
         )
     assert _states() == {}
@@ -555,7 +555,7 @@ def test_a_locked_period_in_the_file_is_refused_and_not_offered(demo, controller
             metric_import=metric_import, fingerprint=result.fingerprint, user=controller
         )
     with pytest.raises(MetricsError, match="Läs in filen"):
-        importers.import_months_close(
+        history_import.import_months_close(
             metric_import=metric_import, keys=["VUX:2024-03"], reason="x", by=controller
         )
 
