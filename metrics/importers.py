@@ -259,9 +259,9 @@ def parsed_from_json(data: dict) -> ParseResult:
         unknown_sheets=list(data.get("unknown_sheets", [])),
         unknown_metrics=[
             UnknownTitle(sheet, ref, category, title, tuple(candidates), list(years), cells)
-            for sheet, ref, category, title, candidates, years, cells in data.get(
-                "unknown_metrics", []
-            )
+            for sheet, ref, category, title, candidates, years, cells in (
+                item for item in data.get("unknown_metrics", []) if len(item) == 7
+            )  # an older shape is parsed again from the file (`parsed_of`)
         ],
         read_as=[ReadAs(*item) for item in data.get("read_as", [])],
         sheet_names=list(data.get("sheet_names", [])),
