@@ -20,21 +20,30 @@ from django.utils import timezone
 
 from metrics.cells import Cell, CellError, CellKind, format_cell
 from metrics.excel import (
+    Catalogue,
     CellProblem,
     MetricSpec,
     ParsedCell,
     ParseResult,
     Problems,
+    ReadAs,
+    UnknownTitle,
     parse_workbook,
 )
-from metrics.models import Metric, MetricImport, MetricValue, MonthState, MonthStatus
+from metrics.models import (
+    Metric,
+    MetricImport,
+    MetricTitle,
+    MetricValue,
+    MonthState,
+    MonthStatus,
+)
 from metrics.services import (
     MetricsError,
     SoftChecks,
     comment_problem,
     last_reportable_month,
     not_started_message,
-    value_display,
 )
 from solna_sn import audit, permissions
 from solna_sn.lib.periods import Month
@@ -76,10 +85,87 @@ class ImportWarning:
         return f"{self.sheet}!{self.ref}: {self.metric.title}, {self.month.label}: {self.message}"
 
 
+@dataclass(frozen=True)
+class SummaryRow:
+    """One metric and year of the preview: how many cells of each kind, and the changes."""
+
+    metric: Metric
+    year: int
+    counts: dict[str, int]
+    warnings: int
+    changes: tuple[Change, ...]
+
+
+@dataclass(frozen=True)
+class ErrorGroup:
+    """Cells refused for the same reason on one sheet."""
+
+    sheet: str
+    message: str
+    refs: tuple[str, ...]
+    cells: int
+
+    def __str__(self) -> str:
+        shown = ", ".join(self.refs[:6]) + (" …" if len(self.refs) > 6 else "")
+        where = f"{self.sheet}!{shown}: " if self.sheet else ""
+        count = "1 cell" if self.cells == 1 else f"{self.cells} celler"
+        return f"{where}{self.message} ({count})" if self.sheet else self.message
+
+
 @dataclass
 class Preview(Problems):
     changes: list[Change] = field(default_factory=list)
     warnings: list[ImportWarning] = field(default_factory=list)
+    read_as: list[ReadAs] = field(default_factory=list)
+    # (owner unit id, month) of every cell read from the file for a known metric
+    months: set[tuple[int, Month]] = field(default_factory=set)
+
+    def summary(self) -> list[SummaryRow]:
+        """Per metric and year, in print order (a flat list of a thousand cells reads as
+        nothing)."""
+        groups: dict[tuple[int, int], list[Change]] = {}
+        for change in self.changes:
+            groups.setdefault((change.metric.pk, change.month.year), []).append(change)
+        rows = []
+        for changes in groups.values():
+            metric = changes[0].metric
+            counts = dict.fromkeys((NEW, CHANGED, DELETED, UNCHANGED), 0)
+            for change in changes:
+                counts[change.kind] += 1
+            rows.append(
+                SummaryRow(
+                    metric=metric,
+                    year=changes[0].month.year,
+                    counts=counts,
+                    warnings=sum(1 for change in changes if change.warnings),
+                    changes=tuple(c for c in changes if c.kind != UNCHANGED),
+                )
+            )
+        rows.sort(
+            key=lambda row: (
+                row.metric.category.sort_order,
+                row.metric.category.title,
+                row.metric.sort_order,
+                row.metric.title,
+                row.year,
+            )
+        )
+        return rows
+
+    def error_groups(self) -> list[ErrorGroup]:
+        """The errors with the cells each keeps out, one line per sheet and reason."""
+        groups: dict[tuple[str, str], list[CellProblem]] = {}
+        for problem in self.errors:
+            groups.setdefault((problem.sheet, problem.message), []).append(problem)
+        return [
+            ErrorGroup(
+                sheet=sheet,
+                message=message,
+                refs=tuple(p.ref for p in problems if p.ref),
+                cells=sum(p.cells for p in problems),
+            )
+            for (sheet, message), problems in groups.items()
+        ]
 
     def count(self, kind: str) -> int:
         return sum(1 for change in self.changes if change.kind == kind)
@@ -109,10 +195,12 @@ class Preview(Problems):
         return digest.hexdigest()[:32]
 
 
-def catalogue() -> tuple[dict[tuple[str, str], MetricSpec], dict[str, Metric]]:
+def catalogue() -> tuple[Catalogue, dict[str, Metric]]:
+    """The catalogue for the parser (current and earlier titles) and the metrics by code."""
     metrics = list(Metric.objects.select_related("category", "owner"))
     specs = {(m.category.title, m.title): MetricSpec(m.code, m.cell_spec) for m in metrics}
-    return specs, {m.code: m for m in metrics}
+    earlier = MetricTitle.objects.values_list("metric__category__title", "metric__code", "title")
+    return Catalogue.of(specs, earlier), {m.code: m for m in metrics}
 
 
 def _display(cell: Cell, metric: Metric) -> str:
@@ -121,15 +209,18 @@ def _display(cell: Cell, metric: Metric) -> str:
     )
 
 
-# What was parsed at upload, kept as JSON on MetricImport.parsed.
+# What was parsed at upload, kept as JSON on MetricImport.parsed. `format` changes when the
+# shape does; an import stored in an older shape is parsed again from its file.
+PARSED_FORMAT = 2
 
 
-def _problems_json(problems: list[CellProblem]) -> list[list[str]]:
-    return [[p.sheet, p.ref, p.message] for p in problems]
+def _problems_json(problems: list[CellProblem]) -> list[list]:
+    return [[p.sheet, p.ref, p.message, p.cells] for p in problems]
 
 
 def parsed_to_json(parsed: ParseResult) -> dict:
     return {
+        "format": PARSED_FORMAT,
         "cells": [
             [
                 c.sheet,
@@ -143,7 +234,12 @@ def parsed_to_json(parsed: ParseResult) -> dict:
         ],
         "errors": _problems_json(parsed.errors),
         "unknown_sheets": list(parsed.unknown_sheets),
-        "unknown_metrics": _problems_json(parsed.unknown_metrics),
+        "unknown_metrics": [
+            [u.sheet, u.ref, u.category, u.title, list(u.candidates), u.years, u.cells]
+            for u in parsed.unknown_metrics
+        ],
+        "read_as": [[r.sheet, r.ref, r.title, r.code, r.how] for r in parsed.read_as],
+        "sheet_names": list(parsed.sheet_names),
     }
 
 
@@ -161,7 +257,14 @@ def parsed_from_json(data: dict) -> ParseResult:
         ],
         errors=[CellProblem(*problem) for problem in data.get("errors", [])],
         unknown_sheets=list(data.get("unknown_sheets", [])),
-        unknown_metrics=[CellProblem(*problem) for problem in data.get("unknown_metrics", [])],
+        unknown_metrics=[
+            UnknownTitle(sheet, ref, category, title, tuple(candidates), list(years), cells)
+            for sheet, ref, category, title, candidates, years, cells in (
+                item for item in data.get("unknown_metrics", []) if len(item) == 7
+            )  # an older shape is parsed again from the file (`parsed_of`)
+        ],
+        read_as=[ReadAs(*item) for item in data.get("read_as", [])],
+        sheet_names=list(data.get("sheet_names", [])),
     )
 
 
@@ -190,36 +293,45 @@ def import_upload(*, filename: str, content: bytes, by) -> MetricImport:
 
 def import_preview(metric_import: MetricImport, *, user) -> Preview:
     """Compare what was parsed at upload with the stored values (no reading of the file)."""
-    return _preview(_parsed(metric_import), user=user)
+    return _preview(parsed_of(metric_import), user=user)
 
 
-def _parsed(metric_import: MetricImport) -> ParseResult:
-    if "cells" not in metric_import.parsed:
-        # Stored before uploads were parsed at once: parse now, and keep it.
-        specs, _ = catalogue()
-        parsed = parse_workbook(io.BytesIO(bytes(metric_import.content)), specs)
-        metric_import.parsed = parsed_to_json(parsed)
-        if metric_import.pk:
-            MetricImport.objects.filter(pk=metric_import.pk).update(parsed=metric_import.parsed)
-        return parsed
+def parsed_of(metric_import: MetricImport) -> ParseResult:
+    """What was parsed at upload (parsed again when stored in an older shape)."""
+    if metric_import.parsed.get("format") != PARSED_FORMAT and bytes(metric_import.content):
+        # Stored before uploads were parsed at once (or in an older shape): parse now, keep it.
+        return reparse(metric_import)
     return parsed_from_json(metric_import.parsed)
+
+
+def reparse(metric_import: MetricImport) -> ParseResult:
+    """Parse the stored file again (the catalogue has changed) and keep the result."""
+    specs, _ = catalogue()
+    parsed = parse_workbook(io.BytesIO(bytes(metric_import.content)), specs)
+    metric_import.parsed = parsed_to_json(parsed)
+    if metric_import.pk:
+        MetricImport.objects.filter(pk=metric_import.pk).update(parsed=metric_import.parsed)
+    return parsed
 
 
 def build_preview(content: bytes, *, user) -> Preview:
     """Parse `content` and preview it (for tests and benchmarks; the views keep the parse)."""
-    specs, _ = catalogue()
-    return _preview(parse_workbook(io.BytesIO(content), specs), user=user)
+    specs, by_code = catalogue()
+    return _preview(parse_workbook(io.BytesIO(content), specs), user=user, by_code=by_code)
 
 
-def _preview(parsed: ParseResult, *, user) -> Preview:
-    _, by_code = catalogue()
+def _preview(parsed: ParseResult, *, user, by_code: dict[str, Metric] | None = None) -> Preview:
+    if by_code is None:
+        _, by_code = catalogue()
     preview = Preview(
         errors=list(parsed.errors),
         unknown_sheets=parsed.unknown_sheets,
         unknown_metrics=parsed.unknown_metrics,
+        sheet_names=parsed.sheet_names,
+        read_as=parsed.read_as,
     )
     if not parsed.cells:
-        if preview.ok:
+        if preview.ok and not preview.unknown_metrics:
             preview.errors.append(CellProblem("", "", "Filen innehåller inga värden att läsa in."))
         return preview
     months = {c.month for c in parsed.cells}
@@ -264,8 +376,16 @@ def _preview(parsed: ParseResult, *, user) -> Preview:
                     )
                 )
             continue  # "-" or blank outside the validity is what the report prints anyway
+        if cell.kind is not CellKind.NOT_REPORTED:
+            preview.months.add((metric.owner_id, item.month))
         current = stored.get((metric.pk, item.month))
-        old = value_display(current) if current else ""
+        old = (
+            format_cell(
+                current.value, not_applicable=current.not_applicable, decimals=metric.decimals
+            )
+            if current
+            else ""
+        )  # not value_display(): it would load current.metric, one query per cell
         new = _display(cell, metric)
         if old == new:
             kind = UNCHANGED
@@ -389,5 +509,8 @@ def import_apply(
         written += 1
     metric_import.applied_at = timezone.now()
     metric_import.content = b""
-    metric_import.save(update_fields=["applied_at", "content"])
+    metric_import.imported_months = sorted(
+        [unit_id, str(month)] for unit_id, month in preview.months
+    )
+    metric_import.save(update_fields=["applied_at", "content", "imported_months"])
     return written

@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from metrics.cells import CellSpec
 from solna_sn.forms import decimal_limits
 from solna_sn.lib.periods import Month
-from solna_sn.models import Unit, code_validator
+from solna_sn.models import Unit, ValidityPeriod, code_validator
 
 
 class Aggregation(models.TextChoices):
@@ -162,6 +162,14 @@ class Metric(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def title_on(self, day: datetime.date) -> str:
+        """The title the metric had on `day` (earlier titles are kept, as units keep their
+        earlier names)."""
+        for earlier in self.earlier_titles.all():
+            if earlier.is_valid_on(day):
+                return earlier.title
+        return self.title
+
     def is_valid_in(self, month: Month) -> bool:
         first = month.first_day
         return self.valid_from <= first and (self.valid_to is None or first <= self.valid_to)
@@ -177,6 +185,40 @@ class Metric(models.Model):
             max_value=self.max_value,
             **decimal_limits(MetricValue, "value"),
         )
+
+
+class MetricTitle(ValidityPeriod):
+    """An earlier title of a metric and the period it was used (spacing, a unit added, a typo
+    fixed). The Excel import matches a file's titles against these too; "Menade du …?" in the
+    import preview adds one, with the years of the file it was read from."""
+
+    metric = models.ForeignKey(
+        Metric, on_delete=models.CASCADE, related_name="earlier_titles", verbose_name="mått"
+    )
+    title = models.CharField("tidigare rubrik", max_length=300)
+
+    class Meta:
+        verbose_name = "tidigare rubrik"
+        verbose_name_plural = "tidigare rubriker"
+        ordering = ["metric", "-valid_from", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="metrictitle_valid_to_after_valid_from",
+                violation_error_message="Slutdatum kan inte ligga före startdatum.",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=False),
+                name="metrictitle_has_end",
+                violation_error_message="En tidigare rubrik måste ha ett slutdatum.",
+            ),
+            models.UniqueConstraint(
+                fields=["metric", "title"], name="one_earlier_title_per_metric"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} (till {self.valid_to:%Y-%m-%d})"
 
 
 class RuleKind(models.TextChoices):
@@ -333,6 +375,12 @@ class MetricImport(models.Model):
     content = models.BinaryField("innehåll")
     parsed = models.JSONField("inlästa celler", default=dict)
     applied_at = models.DateTimeField("inläst", null=True, blank=True)
+    imported_months = models.JSONField(
+        "inlästa månader",
+        default=list,
+        blank=True,
+        help_text='Enhet och månad för varje cell som lästes in: [[enhetens id, "2024-03"], …].',
+    )
 
     class Meta:
         verbose_name = "Excelimport"

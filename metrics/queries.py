@@ -23,6 +23,19 @@ def value_table(
     return table
 
 
+def values_in(
+    metrics: Iterable[Metric], months: Iterable[Month]
+) -> dict[int, dict[Month, MetricValue]]:
+    """metric id → month → stored value, for the given months only (the month grid needs
+    three: the month, the one before and the same month last year). One query."""
+    table: dict[int, dict[Month, MetricValue]] = defaultdict(dict)
+    for value in MetricValue.objects.filter(
+        metric_id__in=[m.pk for m in metrics], month__in=[month.first_day for month in months]
+    ).only("id", "metric_id", "month", "value", "not_applicable", "version"):
+        table[value.metric_id][Month.from_date(value.month)] = value
+    return table
+
+
 def cell_text(metric: Metric, month: Month, value: MetricValue | None) -> str:
     """What a report prints for one metric and month: "-" outside the metric's validity or
     when marked ej tillämpligt, blank when not reported, else the Swedish number."""

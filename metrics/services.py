@@ -204,7 +204,7 @@ def _status_for_update(unit: Unit, month: Month) -> MonthStatus:
 
 
 @transaction.atomic
-def month_mark_reported(*, unit: Unit, month: Month, by) -> MonthStatus:
+def month_mark_reported(*, unit: Unit, month: Month, by, reason: str = "") -> MonthStatus:
     if not permissions.can_enter_metrics(by, unit):
         raise MetricsError(f"Du får inte rapportera verksamhetsmått för {unit.name}.")
     if month > last_reportable_month():
@@ -229,13 +229,17 @@ def month_mark_reported(*, unit: Unit, month: Month, by) -> MonthStatus:
     status.reported_by = by
     status.save()
     audit.record(
-        "metric_month.reported", target=status, by=by, changes={"läge": ("Öppen", "Inrapporterad")}
+        "metric_month.reported",
+        target=status,
+        by=by,
+        changes={"läge": ("Öppen", "Inrapporterad")},
+        reason=reason,
     )
     return status
 
 
 @transaction.atomic
-def month_lock(*, unit: Unit, month: Month, by) -> MonthStatus:
+def month_lock(*, unit: Unit, month: Month, by, reason: str = "") -> MonthStatus:
     if not permissions.can_lock_metric_month(by, unit):
         raise MetricsError(f"Du får inte låsa månader för {unit.name}.")
     status = _status_for_update(unit, month)
@@ -248,7 +252,9 @@ def month_lock(*, unit: Unit, month: Month, by) -> MonthStatus:
     status.locked_at = timezone.now()
     status.locked_by = by
     status.save()
-    audit.record("metric_month.locked", target=status, by=by, changes={"läge": (old, "Låst")})
+    audit.record(
+        "metric_month.locked", target=status, by=by, changes={"läge": (old, "Låst")}, reason=reason
+    )
     return status
 
 

@@ -36,4 +36,6 @@ urlpatterns = [
     path("excel/export/", excel.export, name="excel_export"),
     path("excel/import/", excel.import_upload, name="excel_import"),
     path("excel/import/<int:pk>/", excel.import_preview, name="excel_import_preview"),
+    path("excel/import/<int:pk>/rubrik/", excel.import_title, name="excel_import_title"),
+    path("excel/import/<int:pk>/las/", excel.import_close, name="excel_import_close"),
 ]

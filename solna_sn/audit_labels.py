@@ -26,7 +26,8 @@ _STATE_STEPS = {
 }
 
 ACTIONS: dict[str, str] = {
-    # Organisation
+    # Organisation och användare
+    "user.preferences_saved": "Inställningar för e-postaviseringar sparade",
     "unit.renamed": "Enhet bytte namn",
     # Ärenden, tjänsteskrivelser, sammanträden
     "case.registered": "Ärende registrerat",
@@ -57,6 +58,7 @@ ACTIONS: dict[str, str] = {
     "metric_month.reported": "Månad inrapporterad",
     "metric_month.locked": "Månad låst",
     "metric_month.reopened": "Månad öppnad igen",
+    "metric.earlier_title_added": "Tidigare titel på mått sparad (från en Excel-inläsning)",
     # Intern kontroll
     "control_plan.created": "Internkontrollplan skapad",
     "control_plan.imported": "Internkontrollplan inläst från Excel",

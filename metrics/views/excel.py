@@ -7,9 +7,9 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from metrics import importers
+from metrics import history_import, importers
 from metrics.excel import export_workbook
 from metrics.models import MetricImport, MetricValue
 from metrics.services import MetricsError
@@ -89,44 +89,143 @@ def import_upload(request):
     return render(request, "metrics/excel_import.html", {"form": form})
 
 
-@require_http_methods(["GET", "POST"])
-@permission_required(permissions.can_import_metrics)
-def import_preview(request, pk: int):
+def _own_import(request, pk: int) -> MetricImport:
     metric_import = get_object_or_404(MetricImport, pk=pk)
     if metric_import.uploaded_by_id != request.user.pk:
         raise Http404
-    error = ""
-    comment = request.POST.get("comment", "")
-    delete_blanks = request.POST.get("delete_blanks") == "1"
+    return metric_import
+
+
+def _candidates(preview, by_code) -> list[dict]:
+    """The unknown titles with their "Menade du …?" candidates as metrics."""
+    return [
+        {
+            "unknown": unknown,
+            "index": index,
+            "candidates": [by_code[code] for code in unknown.candidates if code in by_code],
+        }
+        for index, unknown in enumerate(preview.unknown_metrics, start=1)
+    ]
+
+
+def _preview_page(request, metric_import, *, error="", status=200, **extra):
+    if metric_import.applied_at:  # only the form for the imported months is shown
+        preview, by_code = importers.Preview(), {}
+    else:
+        preview = importers.import_preview(metric_import, user=request.user)
+        _, by_code = importers.catalogue()
+    context = {
+        "metric_import": metric_import,
+        "preview": preview,
+        "summary": preview.summary(),
+        "error_groups": preview.error_groups(),
+        "unknown_sheet_messages": [
+            preview.unknown_sheet_message(sheet) for sheet in preview.unknown_sheets
+        ],
+        "unknown_titles": _candidates(preview, by_code),
+        "read_as": [(item, by_code.get(item.code)) for item in preview.read_as],
+        "error": error,
+        "comment": request.POST.get("comment", ""),
+        "delete_blanks": request.POST.get("delete_blanks") == "1",
+        "counts": {
+            "new": preview.count(importers.NEW),
+            "changed": preview.count(importers.CHANGED),
+            "deleted": preview.count(importers.DELETED),
+            "unchanged": preview.count(importers.UNCHANGED),
+        },
+        "closable": history_import.closable_months(metric_import, user=request.user),
+        "close_reason": "",
+        "close_error": "",
+        "chosen": None,
+        **extra,
+    }
+    context["closable_rows"] = [
+        {
+            "item": item,
+            "key": history_import.month_key(item.unit, item.month),
+            "checked": context["chosen"] is None
+            or history_import.month_key(item.unit, item.month) in context["chosen"],
+        }
+        for item in context["closable"]
+    ]
+    return render(request, "metrics/excel_preview.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(permissions.can_import_metrics)
+def import_preview(request, pk: int):
+    metric_import = _own_import(request, pk)
     if request.method == "POST":
         try:
             written = importers.import_apply(
                 metric_import=metric_import,
                 fingerprint=request.POST.get("fingerprint", ""),
                 user=request.user,
-                comment=comment,
-                delete_blanks=delete_blanks,
+                comment=request.POST.get("comment", ""),
+                delete_blanks=request.POST.get("delete_blanks") == "1",
             )
         except MetricsError as refused:
-            error = str(refused)
-        else:
-            messages.success(request, f"{written} värden lästes in från {metric_import.filename}.")
-            return redirect("metrics:excel_import")
-    preview = importers.import_preview(metric_import, user=request.user)
-    return render(
+            return _preview_page(request, metric_import, error=str(refused))
+        messages.success(request, f"{written} värden lästes in från {metric_import.filename}.")
+        if history_import.closable_months(MetricImport.objects.get(pk=pk), user=request.user):
+            return redirect("metrics:excel_import_preview", pk=pk)
+        return redirect("metrics:excel_import")
+    return _preview_page(request, metric_import)
+
+
+@require_POST
+@permission_required(permissions.can_import_metrics)
+def import_title(request, pk: int):
+    """ "Menade du …?": the chosen metric for one unknown title."""
+    metric_import = _own_import(request, pk)
+    try:
+        earlier = history_import.import_title_choose(
+            metric_import=metric_import,
+            sheet=request.POST.get("sheet", ""),
+            ref=request.POST.get("ref", ""),
+            title=request.POST.get("title", ""),
+            metric_id=request.POST.get("metric", ""),
+            by=request.user,
+        )
+    except MetricsError as refused:
+        metric_import.refresh_from_db()
+        return _preview_page(request, metric_import, error=str(refused), status=422)
+    messages.success(
         request,
-        "metrics/excel_preview.html",
-        {
-            "metric_import": metric_import,
-            "preview": preview,
-            "error": error,
-            "comment": comment,
-            "delete_blanks": delete_blanks,
-            "counts": {
-                "new": preview.count(importers.NEW),
-                "changed": preview.count(importers.CHANGED),
-                "deleted": preview.count(importers.DELETED),
-                "unchanged": preview.count(importers.UNCHANGED),
-            },
-        },
+        f"”{earlier.title}” sparades som tidigare rubrik för {earlier.metric.title}. "
+        "Förhandsgranskningen är uppdaterad.",
     )
+    return redirect("metrics:excel_import_preview", pk=pk)
+
+
+@require_POST
+@permission_required(permissions.can_import_metrics)
+def import_close(request, pk: int):
+    """After the import: mark the chosen imported months inrapporterad and låst."""
+    metric_import = _own_import(request, pk)
+    keys = request.POST.getlist("month")
+    reason = request.POST.get("reason", "")
+    if request.POST.get("confirm") != "1":
+        return _preview_page(
+            request,
+            metric_import,
+            close_error="Bekräfta att månaderna ska rapporteras in och låsas.",
+            close_reason=reason,
+            chosen=set(keys),
+            status=422,
+        )
+    try:
+        closed = history_import.import_months_close(
+            metric_import=metric_import, keys=keys, reason=reason, by=request.user
+        )
+    except MetricsError as refused:
+        return _preview_page(
+            request,
+            metric_import,
+            close_error=str(refused),
+            close_reason=reason,
+            chosen=set(keys),
+            status=422,
+        )
+    messages.success(request, f"{closed} månader är inrapporterade och låsta.")
+    return redirect("metrics:excel_import_preview", pk=pk)

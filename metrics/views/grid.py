@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections import Counter
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponseBadRequest
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from metrics import queries, services
@@ -56,10 +60,83 @@ def index(request):
     return redirect("metrics:status_overview", year=year)
 
 
-def _row(metric: Metric, month: Month, table, *, editable: bool) -> dict:
+def _url_for_code(name: str, month: Month):
+    """reverse() once per page, not once per row: the URL with the metric code filled in."""
+    marker = "METRICCODE"
+    url = reverse(name, kwargs={"metric_code": marker, "month": month})
+    return lambda code: url.replace(marker, quote(code))
+
+
+# One row of the month grid. Built with format_html rather than by the template engine: 40
+# rows × 25 variables through the engine cost more than three bare pages (see
+# bench/bench_metrics_server.py); every value is escaped by format_html. The status cell's
+# later states (error, warning, saved) come from the template's `cell-status` partial.
+_ROW = (
+    '<tr id="rad-{code}">'
+    '<th scope="row" id="title-{code}">{title} <span class="muted">({unit})</span></th>'
+    '<td class="num">{previous}</td><td class="num">{last_year}</td>'
+    '<td class="num">{value_cell}</td>{status_cell}'
+    '<td><a href="{history_url}" aria-label="Historik för {title}, {month}">Historik</a></td>'
+    "</tr>"
+)
+_INPUT = (
+    '<form id="form-{code}" method="post" action="{save_url}" hx-post="{save_url}" '
+    'hx-trigger="change" hx-target="#status-{code}" hx-swap="outerHTML" '
+    'hx-sync="this:queue last" hx-indicator="#rad-{code}">'
+    '<input type="hidden" name="csrfmiddlewaretoken" value="{csrf}">'
+    '<input type="hidden" id="version-{code}" name="version" value="{version}">'
+    '<input type="text" inputmode="numeric" class="cell-input" name="value" value="{text}" '
+    'data-saved="{text}" id="input-{code}" aria-labelledby="title-{code} col-value" '
+    'aria-describedby="status-{code}" autocomplete="off" size="8"></form>'
+)
+_IDLE_STATUS = '<td id="status-{code}" class="cell-status" data-state="idle"></td>'
+_READ_STATUS = '<td id="status-{code}" class="cell-status">{note}</td>'
+_NOT_MEASURED = mark_safe(
+    '<span class="visually-hidden"> (mäts inte denna månad)</span>'
+)  # constant markup
+
+
+def _row_html(metric: Metric, month: Month, row: dict, *, state: str, csrf: str) -> str:
+    code = metric.code
+    if row["editable"]:
+        value_cell = format_html(
+            _INPUT,
+            code=code,
+            save_url=row["save_url"],
+            csrf=csrf,
+            version=row["version"],
+            text=row["text"],
+        )
+        status_cell = format_html(_IDLE_STATUS, code=code)
+    else:
+        if row["valid"]:
+            value_cell = format_html("<span>{}</span>", row["text"])
+            note = mark_safe('<span class="muted">Låst</span>') if state == "locked" else ""
+        else:
+            value_cell = format_html(
+                '<span title="Mäts inte denna månad">{}</span>{}', row["text"], _NOT_MEASURED
+            )
+            note = mark_safe('<span class="muted">Mäts inte</span>')
+        status_cell = format_html(_READ_STATUS, code=code, note=note)
+    return format_html(
+        _ROW,
+        code=code,
+        title=metric.title,
+        unit=metric.measure_unit,
+        previous=row["previous"],
+        last_year=row["last_year"],
+        value_cell=value_cell,
+        status_cell=status_cell,
+        history_url=row["history_url"],
+        month=month.label,
+    )
+
+
+def _row(metric: Metric, month: Month, table, *, editable: bool, urls) -> dict:
     values = table.get(metric.pk, {})
     value = values.get(month)
     valid = metric.is_valid_in(month)
+    save_url, history_url = urls
     return {
         "metric": metric,
         "valid": valid,
@@ -71,32 +148,44 @@ def _row(metric: Metric, month: Month, table, *, editable: bool) -> dict:
         "last_year": queries.cell_text(
             metric, month.same_month_last_year(), values.get(month.same_month_last_year())
         ),
+        "save_url": save_url(metric.code),
+        "history_url": history_url(metric.code),
     }
 
 
 @require_GET
 @permission_required(permissions.can_view_metrics)
 def month_grid(request, month: Month, unit_code: str):
-    unit = get_object_or_404(Unit, code=unit_code)
+    units = list(_reporting_units())  # the unit switcher; the unit itself is usually one of them
+    unit = next((u for u in units if u.code == unit_code), None) or get_object_or_404(
+        Unit, code=unit_code
+    )
     metrics = list(
         Metric.objects.overlapping_years(month.year, month.year)
         .filter(owner=unit)
         .select_related("category")
         .order_by("category__sort_order", "sort_order", "title")
     )
-    table = queries.value_table(metrics, month.same_month_last_year(), month)
+    table = queries.values_in(metrics, [month, month.previous(), month.same_month_last_year()])
     status = MonthStatus.objects.filter(unit=unit, month=month.first_day).first()
     state = status.state if status else MonthState.OPEN
     may_enter = permissions.can_enter_metrics(request.user, unit)
     started = month <= services.last_reportable_month()
     editable = may_enter and state != MonthState.LOCKED and started
-    rows = [_row(metric, month, table, editable=editable) for metric in metrics]
+    urls = (
+        _url_for_code("metrics:cell_save", month),
+        _url_for_code("metrics:cell_history", month),
+    )
+    rows = [_row(metric, month, table, editable=editable, urls=urls) for metric in metrics]
+    csrf = get_token(request)
+    for row in rows:
+        row["html"] = _row_html(row["metric"], month, row, state=state, csrf=csrf)
     return render(
         request,
         "metrics/month_grid.html",
         {
             "unit": unit,
-            "units": _reporting_units(),
+            "units": units,
             "month": month,
             "previous_month": month.previous(),
             "next_month": month.next(),
@@ -109,8 +198,8 @@ def month_grid(request, month: Month, unit_code: str):
             "started": started,
             "not_started": services.not_started_message(month),
             "may_report": may_enter and state == MonthState.OPEN and started,
-            "may_lock": permissions.can_lock_metric_month(request.user, unit)
-            and state == MonthState.REPORTED,
+            "may_lock": state == MonthState.REPORTED
+            and permissions.can_lock_metric_month(request.user, unit),
             "may_reopen": permissions.can_reopen_metric_month(request.user, unit)
             and state != MonthState.OPEN,
             "missing": sum(1 for r in rows if r["valid"] and not r["text"]),

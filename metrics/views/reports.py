@@ -95,5 +95,6 @@ def metric_history(request, metric_code: str):
             "valid_from": start,
             "valid_to": Month.from_date(metric.valid_to) if metric.valid_to else None,
             "successors": list(metric.successors.select_related("category")),
+            "earlier_titles": list(metric.earlier_titles.all()),
         },
     )

@@ -138,11 +138,13 @@ def test_the_meeting_of_4_december_2023_and_the_coming_one(loaded):
 
 def test_the_reports(loaded):
     stated(
-        r"Demo: delårsrapporten per augusti 2024 \(skickad, i läsrummet\) och en "
-        r"årsredovisning 2024 under arbete"
+        r"Demo: delårsrapporten\s+per augusti 2024 \(återförd en gång från granskningen, "
+        r"skickad, i läsrummet\) och en\s+årsredovisning 2024 under arbete"
     )
     interim = Report.objects.get(year=2024, kind__name__icontains="delårsrapport")
     assert interim.state == ReportState.SENT
+    steps = list(interim.versions.order_by("number").values_list("state", flat=True))
+    assert steps == ["granskning", "granskning", "godkand", "skickad"]  # returned once
     annual = Report.objects.get(year=2024, kind__name__icontains="årsredovisning")
     assert annual.state in (ReportState.DRAFT, ReportState.REVIEW)
 

@@ -271,6 +271,9 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
         post=allow({C}),
         kwargs=lambda d: {"pk": d.metric_import},
     ),
+    # "Menade du …?" and "inrapportera och lås" on the controller's own upload.
+    "metrics:excel_import_title": post_only({C}, lambda d: {"pk": d.metric_import}),
+    "metrics:excel_import_close": post_only({C}, lambda d: {"pk": d.metric_import}),
     # --- Intern kontroll -------------------------------------------------------------------
     "controls:index": Row(get=allow(STAFF), post=allow(PLANNERS)),
     "controls:plan_detail": get_only(STAFF, lambda d: {"pk": d.draft_plan}),

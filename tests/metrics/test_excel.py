@@ -223,7 +223,7 @@ def test_upload_preview_apply_through_the_views(client, demo, controller):
     html = client.get(response["Location"]).content.decode()
     assert "1 nya, 0 ändrade och 11 oförändrade värden." in html
     assert "Läs in ändringarna (1)" in html
-    assert "Varningar" not in html and 'name="comment"' not in html
+    assert "warnings-heading" not in html and 'name="comment"' not in html
     fingerprint = html.split('name="fingerprint" value="')[1].split('"')[0]
     response = client.post(response["Location"], {"fingerprint": fingerprint}, follow=True)
     assert "1 värden lästes in från lvm.xlsx." in response.content.decode()

@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -311,3 +313,38 @@ def test_a_locked_month_shows_a_drawn_lock_not_an_emoji(client, persons, control
     html = client.get(reverse("metrics:status_overview", args=[2024])).content.decode()
     assert '<svg aria-hidden="true"' in html and "</svg> Låst" in html
     assert "🔒" not in html
+
+
+def _grid_with_values(client, make_metric, count):
+    """`count` metrics, each with this month, the month before and last year's value."""
+    for _ in range(count):
+        metric = make_metric()
+        for month in (SEP, SEP.previous(), SEP.same_month_last_year()):
+            MetricValue.objects.create(metric=metric, month=month.first_day, value=3)
+
+
+def test_grid_queries_are_the_same_for_1_and_40_metrics(
+    client, make_metric, controller, django_assert_num_queries
+):
+    client.force_login(controller)
+    unit = controller.units.get()
+    _grid_with_values(client, make_metric, 1)
+    with CaptureQueriesContext(connection) as one:
+        html = client.get(grid_url(unit)).content.decode()
+    assert html.count('class="cell-input"') == 1
+    _grid_with_values(client, make_metric, 39)
+    with django_assert_num_queries(len(one.captured_queries)):
+        html = client.get(grid_url(unit)).content.decode()
+    assert html.count('class="cell-input"') == 40
+    assert html.count('<td class="num">3</td>') == 80  # the month before and last year
+
+
+def test_grid_rows_escape_titles_and_keep_their_markup(client, make_metric, controller):
+    metric = make_metric(code="X1", title="<b>Placering</b> & annat")
+    client.force_login(controller)
+    html = client.get(grid_url(controller.units.get())).content.decode()
+    assert "&lt;b&gt;Placering&lt;/b&gt; &amp; annat" in html and "<b>Placering" not in html
+    assert f'hx-post="{cell_url(metric)}"' in html
+    assert 'aria-labelledby="title-X1 col-value"' in html
+    assert '<td id="status-X1" class="cell-status" data-state="idle"></td>' in html
+    assert 'name="csrfmiddlewaretoken"' in html
