@@ -555,3 +555,17 @@ def test_procurement_page_query_count_is_the_same_for_one_and_three(
     with django_assert_num_queries(12):
         response = client.get(url)
     assert "U3" in text_of(response)
+
+
+def test_a_read_only_follow_up_says_why(
+    client, other_handlaggare, handlaggare, granskare, ordinary
+):
+    url = reverse("contracts:followup_detail", args=[ordinary.pk])
+    client.force_login(other_handlaggare)
+    text = text_of(client.get(url))
+    unit = ordinary.contract.unit
+    assert f"Uppföljningen tillhör {unit}. Du kan läsa den men inte ändra." in text
+    rate_all(ordinary, handlaggare)
+    services.followup_approve(followup=ordinary, by=granskare)
+    client.force_login(handlaggare)
+    assert "godkänd och därför låst. Du kan läsa den men inte ändra." in text_of(client.get(url))

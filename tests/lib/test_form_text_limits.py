@@ -55,6 +55,7 @@ COLUMNS = {
     ("casework", "AttachmentUploadForm", "title"): (r.MemoAttachment, "title"),
     ("casework", "CaseRegisterForm", "title"): (r.Case, "title"),
     ("casework", "CaseRegisterForm", "dnr"): (r.Case, "dnr"),
+    ("casework", "CaseEditForm", "title"): (r.Case, "title"),
     ("casework", "DecisionForm", "text"): (r.Decision, "text"),
     ("casework", "MeetingForm", "place"): (r.Meeting, "place"),
     ("casework", "MemoForm", "title"): (r.Memo, "title"),
@@ -70,6 +71,7 @@ COLUMNS = {
 PARSED = {
     ("contracts", "ContractForm", "suppliers"),  # one Supplier (name max 200) per line
     ("contracts", "ContractForm", "annual_value"),  # a number for a DecimalField
+    ("casework", "MemoFilterForm", "q"),  # a search term in the query string, never stored
 }
 
 
