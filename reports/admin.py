@@ -1,11 +1,14 @@
 from django.contrib import admin
 
-from reports.generators.base import REGISTRY
+from reports import services
+from reports.forms import OutlineSectionForm, ReportKindAdminForm
+from reports.generators.all import REGISTRY
 from reports.models import OutlineSection, Report, ReportKind
 
 
 class OutlineInline(admin.TabularInline):
     model = OutlineSection
+    form = OutlineSectionForm
     fk_name = "kind"
     extra = 0
     fields = ("order", "title", "level", "mode", "generator", "in_toc", "anvisning", "default_text")
@@ -21,7 +24,18 @@ class OutlineInline(admin.TabularInline):
 @admin.register(ReportKind)
 class ReportKindAdmin(admin.ModelAdmin):
     list_display = ("name", "code", "period", "committee")
+    form = ReportKindAdminForm
     inlines = [OutlineInline]
+
+    def get_fields(self, request, obj=None):
+        fields = ["committee", "code", "name", "period", "plan"]
+        return fields if obj is not None else [*fields, "layout"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        layout = form.cleaned_data.get("layout")
+        if not change and layout and not form.instance.outline.exists():
+            services.outline_apply(kind=form.instance, layout=layout, by=request.user)
 
 
 @admin.register(Report)
