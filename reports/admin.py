@@ -4,6 +4,8 @@ from reports import services
 from reports.forms import OutlineSectionForm, ReportKindAdminForm
 from reports.generators.all import REGISTRY
 from reports.models import OutlineSection, Report, ReportKind
+from solna_sn import permissions
+from solna_sn.admin import RoleAdmin
 
 
 class OutlineInline(admin.TabularInline):
@@ -14,6 +16,19 @@ class OutlineInline(admin.TabularInline):
     fields = ("order", "title", "level", "mode", "generator", "in_toc", "anvisning", "default_text")
     ordering = ("order",)
 
+    # The admin follows the Administratör role (solna_sn.admin.RoleAdmin), not Django's perms.
+    def has_view_permission(self, request, obj=None):
+        return permissions.can_administer(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return permissions.can_administer(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return permissions.can_administer(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return permissions.can_administer(request.user)
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "generator" and field is not None:
@@ -22,7 +37,7 @@ class OutlineInline(admin.TabularInline):
 
 
 @admin.register(ReportKind)
-class ReportKindAdmin(admin.ModelAdmin):
+class ReportKindAdmin(RoleAdmin):
     list_display = ("name", "code", "period", "committee")
     form = ReportKindAdminForm
     inlines = [OutlineInline]
@@ -39,7 +54,7 @@ class ReportKindAdmin(admin.ModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(RoleAdmin):
     list_display = ("title", "state", "case", "meeting", "sent_at")
     list_filter = ("state", "kind")
     readonly_fields = ("sent_at", "sent_by", "sent_warnings", "frozen_figures", "approved_at")
