@@ -18,9 +18,10 @@ from django.db import transaction
 
 from casework import services as casework_services
 from casework.models import Case, Meeting
+from controls.models import ControlPlan, PlanState
 from printing import services as printing
 from printing.models import RenderStatus
-from reports import assembly, printed, services
+from reports import assembly, printed, risk_links, services
 from reports.models import Report, ReportKind, SectionMode
 from solna_sn.errors import StateError
 from solna_sn.models import Committee, Unit, User
@@ -291,6 +292,7 @@ def _verksamhetsplan(committee, users) -> str:
     if case is None or meeting is None:
         return "verksamhetsplanen hoppades över (ärendet SN/2024:1 eller sammanträdet saknas)"
     granskare, chief = users["granskare"], users["forvaltningschef"]
+    _risk_links(committee, users)
     report = services.report_create(
         kind=kind, year=2025, case=case, meeting=meeting, by=granskare, carry_over=False
     )
@@ -310,7 +312,44 @@ def _verksamhetsplan(committee, users) -> str:
         by=granskare,
         today=MEETING_DATE,
     )
-    return f"verksamhetsplanen 2025 skickad, § {VP_PARAGRAPH} protokollförd"
+    try:
+        services.report_adopt(report=report, by=chief)
+    except StateError as error:
+        return f"verksamhetsplanen 2025 skickad men inte fastställd ({error})"
+    return f"verksamhetsplanen 2025 skickad och fastställd (§ {VP_PARAGRAPH})"
+
+
+# Risks of the internkontrollplan 2025 and the nämndmål they threaten (by words of their texts).
+RISK_GOALS = [
+    ("Förhandsbedömningar görs inte inom lagstadgad tidsfrist", "far illa"),
+    ("Utredningstider håller inte lagstadgade tidsfrister", "far illa"),
+    ("Utredningstider för vuxna med missbruk", "hemmaplan"),
+]
+
+
+def _risk_links(committee, users) -> int:
+    """Link a few risks of the draft internkontrollplan 2025 to the nämndmål they threaten,
+    before the plan is fastställd with the verksamhetsplan."""
+    plan = (
+        ControlPlan.objects.filter(committee=committee, year=2025, state=PlanState.DRAFT)
+        .order_by("-revision")
+        .first()
+    )
+    if plan is None:
+        return 0
+    goals = list(risk_links.goal_choices(plan))
+    made = 0
+    for words, goal_words in RISK_GOALS:
+        risk = plan.risks.filter(title__icontains=words).order_by("number").first()
+        goal = next((g for g in goals if goal_words in g.title), None)
+        if risk is None or goal is None:
+            continue
+        try:
+            risk_links.link_add(risk=risk, goal=goal, by=users["controller"])
+        except ValidationError:
+            continue
+        made += 1
+    return made
 
 
 def render_sent(*, by) -> int:

@@ -15,10 +15,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from casework import services as casework_services
-from casework.models import Case, Meeting
+from casework.models import Case, Decision, Meeting
 from goals import reporting as goals_reporting
 from printing import services as printing
-from reports import assembly, outlines, richtext
+from reports import adoption, assembly, outlines, richtext
 from reports.generators.base import PERIOD_LABELS
 from reports.models import (
     OutlineSection,
@@ -458,7 +458,63 @@ def report_mark_handled(*, report: Report, by) -> Report:
     require(permissions.can_manage_reports(by))
     if report.state != ReportState.SENT:
         raise StateError("Bara en rapport som är skickad till nämnden kan markeras behandlad.")
+    if report.kind.plan:
+        raise StateError(
+            "En verksamhetsplan blir behandlad när den fastställs enligt nämndens protokollförda "
+            "beslut. Använd Fastställ enligt nämndens beslut."
+        )
     return _transition(report, to=ReportState.HANDLED, by=by)
+
+
+def plan_decision(report: Report) -> Decision | None:
+    """The protokollsutdrag on the plan's ärende at the meeting the plan was sent to, if the
+    nämnd's decision has been recorded."""
+    if report.meeting_id is None:
+        return None
+    return (
+        Decision.objects.filter(meeting_id=report.meeting_id, item__case_id=report.case_id)
+        .select_related("meeting")
+        .first()
+    )
+
+
+@transaction.atomic
+def report_adopt(*, report: Report, by) -> Report:
+    """The nämnd has decided on the verksamhetsplan: with the recorded protokollsutdrag (its
+    meeting's date and §) the plan year's goal tree, budget version and internkontrollplan
+    become fastställda together (reports.adoption), and the plan is behandlad. Refused
+    (StateError, nothing changed) for a follow-up report, a plan not sent, or without a
+    recorded decision."""
+    report = _lock_report(report)
+    require(permissions.can_manage_reports(by))
+    if not report.kind.plan:
+        raise StateError("Bara en verksamhetsplan fastställs. Markera rapporten som behandlad.")
+    if report.state == ReportState.HANDLED:
+        raise StateError(f"{report.title} är redan fastställd.")
+    if report.state != ReportState.SENT:
+        raise StateError(
+            "Verksamhetsplanen måste vara skickad till nämnden innan den kan fastställas."
+        )
+    decision = plan_decision(report)
+    if decision is None:
+        where = (
+            f"sammanträdet {report.meeting.date:%Y-%m-%d}"
+            if report.meeting
+            else "ett sammanträde (planen är inte kopplad till något)"
+        )
+        raise StateError(
+            f"Nämndens beslut om {report.title.lower()} är inte protokollfört. För in "
+            f"protokollsutdraget (§ och beslut) för ärende {report.case.dnr} på {where} först."
+        )
+    adoption.adopt_plan_year_for_decision(decision=decision, year=report.year, by=by)
+    _transition(report, to=ReportState.HANDLED, by=by)
+    audit.record(
+        "report.adopted",
+        by=by,
+        target=report,
+        changes={"beslut": (None, f"{decision.meeting.date:%Y-%m-%d} § {decision.paragraph}")},
+    )
+    return report
 
 
 @transaction.atomic

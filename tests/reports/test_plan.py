@@ -17,11 +17,14 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from casework import documents
-from casework.models import Case
-from reports import services
-from reports.models import OutlineSection, Report, ReportKind
+from casework.models import AgendaItem, Case
+from controls.models import ControlPlan, PlanState
+from reports import adoption, services
+from reports.models import OutlineSection, Report, ReportKind, ReportState
+from solna_sn.errors import StateError
 from solna_sn.models import Committee, User
 
 pytestmark = pytest.mark.django_db
@@ -325,3 +328,86 @@ def test_applying_a_layout_to_a_kind_that_has_an_outline_is_refused(plan):
         services.outline_apply(kind=plan.kind, layout="verksamhetsplan-2020")
     assert "har redan en disposition" in str(error.value)
     assert plan.kind.outline.count() == 29
+
+
+# --- Adoption ------------------------------------------------------------------------------
+
+
+def test_the_demo_plan_is_adopted_by_its_recorded_decision(plan):
+    assert plan.state == ReportState.HANDLED
+    decision = services.plan_decision(plan)
+    assert decision.paragraph == 81 and decision.meeting.date == datetime.date(2024, 10, 7)
+    control_plan = ControlPlan.objects.get(committee=plan.committee, year=2025)
+    assert control_plan.state == PlanState.ADOPTED
+    assert str(control_plan.adopted_on) == "2024-10-07"
+    assert "§ 81" in control_plan.decision_reference
+    status = dict(adoption.adoption_status(2025, plan.committee))
+    assert all(status.values()), status
+    page = Client()
+    page.force_login(user("forvaltningschef"))
+    html = page.get(reverse("reports:report_detail", args=[plan.pk])).content.decode()
+    assert "Fastställd av nämnden 2024-10-07, § 81" in html
+
+
+def test_the_demo_plan_prints_the_goals_its_risks_threaten(plan):
+    html = "".join(s.frozen_body for s in plan.sections.filter(generator="controls.plan"))
+    assert "Hotar nämndmål: Socialnämnden ska säkerställa att barn och ungdomar inte far illa." in (
+        text_of(html).replace(" .", ".")
+    )
+
+
+def _sent_plan(plan, year):
+    """A plan of `year` sent to the meeting, with its ärende on the agenda and no decision."""
+    chief, granskare = user("forvaltningschef"), user("granskare")
+    case = Case.objects.create(
+        committee=plan.committee,
+        year=year - 1,
+        number=950 + year - 2025,
+        title=f"Verksamhetsplan och budget {year}",
+        registered_on=datetime.date(year - 1, 9, 1),
+        unit=plan.case.unit,
+    )
+    report = services.report_create(
+        kind=plan.kind, year=year, case=case, meeting=plan.meeting, by=granskare
+    )
+    Report.objects.filter(pk=report.pk).update(
+        state=ReportState.SENT, sent_at=timezone.now(), sent_by=chief
+    )
+    AgendaItem.objects.create(
+        meeting=plan.meeting, position=99, label="99", title=case.title, case=case
+    )
+    report.refresh_from_db()
+    return report
+
+
+def test_adopting_without_a_recorded_decision_is_refused_and_changes_nothing(plan):
+    report = _sent_plan(plan, 2026)
+    client = Client()
+    client.force_login(user("forvaltningschef"))
+    url = reverse("reports:report_transition", args=[report.pk, "faststall"])
+    response = client.post(url, follow=True)
+    page = response.content.decode()
+    assert "Nämndens beslut om verksamhetsplan och budget 2026 är inte protokollfört." in page
+    report.refresh_from_db()
+    assert report.state == ReportState.SENT
+    with pytest.raises(StateError):
+        services.report_adopt(report=report, by=user("forvaltningschef"))
+
+
+def test_a_plan_is_not_marked_handled_without_adoption_and_a_follow_up_is_not_adopted(plan):
+    report = _sent_plan(plan, 2027)
+    with pytest.raises(StateError, match="fastställs enligt nämndens protokollförda beslut"):
+        services.report_mark_handled(report=report, by=user("forvaltningschef"))
+    delar = Report.objects.get(kind__code="delarsrapport", year=2024)
+    with pytest.raises(StateError, match="Bara en verksamhetsplan fastställs"):
+        services.report_adopt(report=delar, by=user("forvaltningschef"))
+
+
+def test_an_adopted_plan_cannot_be_edited_or_adopted_again(plan):
+    section = plan.sections.get(title="Sammanfattning")
+    with pytest.raises(StateError, match="låst"):
+        services.section_save(
+            section=section, version=section.version, body="<p>Ny</p>", by=user("granskare")
+        )
+    with pytest.raises(StateError, match="redan fastställd"):
+        services.report_adopt(report=plan, by=user("forvaltningschef"))
