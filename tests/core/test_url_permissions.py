@@ -647,8 +647,16 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     # Förvaltningsledning creates, assigns, reviews and sends; a section is written by its
     # writer (the handläggare's "Händelser av väsentlig betydelse") and förvaltningsledning.
     "reports:report_list": Row(get=allow(STAFF), post=allow(LEADERSHIP)),
-    "reports:report_detail": get_only(STAFF, lambda d: {"pk": d.draft_report}),
+    "reports:report_detail": (
+        get_only(STAFF, lambda d: {"pk": d.draft_report}),
+        # The adopted Verksamhetsplan och budget 2025 (also for the axe crawl).
+        get_only(STAFF, lambda d: {"pk": d.plan_report}, variant="plan"),
+    ),
     "reports:report_transition": (
+        # Fastställ: the plan is adopted already (a message), refused for the other staff.
+        post_only(
+            LEADERSHIP, lambda d: {"pk": d.plan_report, "action": "faststall"}, variant="plan"
+        ),
         post_only(
             REPORT_SECTION_WRITERS,
             lambda d: {"pk": d.draft_report, "action": "granskning"},
@@ -661,13 +669,19 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     "reports:report_checks": Row(
         get=allow(STAFF), post=allow(LEADERSHIP), kwargs=lambda d: {"pk": d.draft_report}
     ),
-    "reports:report_preview": get_only(STAFF, lambda d: {"pk": d.draft_report}),
+    "reports:report_preview": (
+        get_only(STAFF, lambda d: {"pk": d.draft_report}),
+        get_only(STAFF, lambda d: {"pk": d.plan_report}, variant="plan"),
+    ),
     "reports:report_pdf": post_only(STAFF, lambda d: {"pk": d.draft_report}),
     "reports:report_memo": post_only(LEADERSHIP, lambda d: {"pk": d.draft_report}),
     "reports:report_correction": post_only(
         LEADERSHIP, lambda d: {"pk": d.sent_report}, body=lambda d: {"text": "Rättelse."}
     ),
-    "reports:section_edit": get_only(STAFF, lambda d: {"pk": d.report_section}),
+    "reports:section_edit": (
+        get_only(STAFF, lambda d: {"pk": d.report_section}),
+        get_only(STAFF, lambda d: {"pk": d.plan_section}, variant="plan"),
+    ),
     "reports:section_save": post_only({H, G, F}, lambda d: {"pk": d.report_section}),
     "reports:section_presence": post_only({H, G, F}, lambda d: {"pk": d.report_section}),
     "reports:section_mark": post_only({H, G, F}, lambda d: {"pk": d.report_section}),
@@ -738,6 +752,9 @@ class Demo:
     economy: dict = dataclasses.field(default_factory=dict)
     # Mål: the goals, mått, aktiviteter, uppdrag and assessments the goal URLs name.
     goals: dict = dataclasses.field(default_factory=dict)
+    # The adopted Verksamhetsplan och budget 2025 and its generated goal section.
+    plan_report: int = 0
+    plan_section: int = 0
 
     def document(self, key: str) -> dict:
         """The path parameters of /pdf/…/ for a document, by the pattern's own names."""
@@ -928,6 +945,7 @@ def _load() -> Demo:
     followup = ContractFollowUp.objects.filter(activities__isnull=False).distinct().get()
     contract = Contract.objects.filter(unit__code="VUX", extensions__isnull=False).first()
     annual = Report.objects.get(kind__code="arsredovisning", year=2024)
+    plan_report = Report.objects.get(kind__code="verksamhetsplan", year=2025)
     return Demo(
         users=users,
         documents=documents,
@@ -979,6 +997,8 @@ def _load() -> Demo:
         report_section=annual.sections.get(title="Händelser av väsentlig betydelse").pk,
         economy=economy,
         goals=goals,
+        plan_report=plan_report.pk,
+        plan_section=plan_report.sections.get(generator="goals.namndmal").pk,
     )
 
 
