@@ -57,7 +57,8 @@ def plan(period: ReportPeriod) -> Generated:
     table = reporting.plan_table(committee_id=period.committee_id, year=period.year)
     if table is None:
         return unavailable(f"Det finns ingen internkontrollplan för {period.year}.")
-    warnings = [] if table.adopted else [f"{table.label} är inte fastställd."]
+    # In the verksamhetsplan the plan is a proposal, fastställd with it (reports.adoption).
+    warnings = [] if table.adopted or period.plan else [f"{table.label} är inte fastställd."]
     scale = range(1, table.scale_max + 1)
     goals = linked_goals(period)
     groups = [

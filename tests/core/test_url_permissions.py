@@ -818,6 +818,10 @@ def _goals(by: User) -> dict:
     nm3_2025 = Goal.objects.get(
         plan__year=2025, level__code="NAMNDMAL", responsible_unit__code="BOU"
     )
+    if nm3_2025.plan.is_adopted:  # fastställd with the VP by the demo: a new revision to edit
+        goal_services.plan_new_revision(
+            plan=nm3_2025.plan, reason="Ändringar efter fastställandet.", by=by
+        )
     measure = nm3.measures.filter(source="manual").order_by("sort_order", "pk").first()
     stored = MeasureValue.objects.get(measure=measure, period="augusti")
     prefix = f"matt-{measure.pk}-"

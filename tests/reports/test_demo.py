@@ -37,5 +37,5 @@ def test_demo_loads_a_sent_delarsrapport_and_an_annual_report_in_progress():
     assert 0 < done < annual.sections.filter(mode="written").count()
     assert annual.sections.filter(carried_over=True).exists()
     call_command("load_demo", stdout=io.StringIO())  # idempotent
-    assert Report.objects.count() == 2
+    assert Report.objects.count() == 3  # and the Verksamhetsplan och budget 2025
     print(out.getvalue())

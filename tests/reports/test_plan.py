@@ -14,15 +14,17 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from casework import documents
 from casework.models import AgendaItem, Case
 from controls.models import ControlPlan, PlanState
-from reports import adoption, services
+from goals.models import Activity, Goal, Measure
+from reports import adoption, assembly, services
 from reports.models import OutlineSection, Report, ReportKind, ReportState
 from solna_sn.errors import StateError
 from solna_sn.models import Committee, User
@@ -411,3 +413,42 @@ def test_an_adopted_plan_cannot_be_edited_or_adopted_again(plan):
         )
     with pytest.raises(StateError, match="redan fastställd"):
         services.report_adopt(report=plan, by=user("forvaltningschef"))
+
+
+# --- Cost ----------------------------------------------------------------------------------
+
+
+def test_the_plan_query_count_does_not_grow_with_goals_activities_and_measures(plan):
+    """A draft plan is assembled from live data: the same number of queries with three more
+    nämndmål, each with mått and aktiviteter (and a risk link more)."""
+    kind = ReportKind.objects.create(
+        committee=plan.committee, code="vp-matt", name="Plan för mätning", period="helar", plan=True
+    )
+    services.outline_apply(kind=kind, layout="verksamhetsplan")
+    draft = services.report_create(
+        kind=kind, year=2025, case=plan.case, by=user("granskare"), carry_over=False
+    )
+    sections = list(draft.sections.order_by("order"))
+    with CaptureQueriesContext(connection) as before:
+        first = assembly.assemble(draft, sections)
+    template = Goal.objects.filter(plan__year=2025, level__code="NAMNDMAL").first()
+    for n in range(3):
+        goal = Goal.objects.create(
+            plan=template.plan,
+            level=template.level,
+            parent=template.parent,
+            title=f"Extra nämndmål {n}",
+            sort_order=50 + n,
+        )
+        goal.agenda2030.set(template.agenda2030.all())
+        for m in range(2):
+            Measure.objects.create(goal=goal, title=f"Mått {n}.{m}", unit="st", sort_order=m)
+            Activity.objects.create(
+                plan=template.plan, goal=goal, title=f"Aktivitet {n}.{m}", sort_order=m
+            )
+    with CaptureQueriesContext(connection) as after:
+        second = assembly.assemble(draft, sections)
+    html = "".join(p.html for p in second.sections)
+    assert "Extra nämndmål 2" in html and "Aktivitet 2.1" in html and "Mått 2.1" in html
+    assert "Extra nämndmål" not in "".join(p.html for p in first.sections)
+    assert len(after) == len(before)
