@@ -1,6 +1,9 @@
 """Demo goals for Socialnämnden: the vision, the four övergripande mål, the four nämndmål with
 Agenda 2030, mått, aktiviteter and the KF uppdrag for 2024 and 2025 (2025 starts as a copy of
-2024, so keys follow), and the assessments per augusti 2024 with their key figures.
+2024, so keys follow), and the assessments per augusti 2024 with their key figures. The tree
+2025 is fastställd with the VP on 7 October 2024, and the planning of 2026 is started as a
+copy of the whole plan 2025 (solna_sn.planning: goals, budget, internkontrollplan) with
+nämndmål 1 reworded.
 
 Goal, mått and activity titles and all figures are those of the Delårsrapport 2024 and the
 VP 2025; descriptions, commentaries and activity bullets are short summaries written for the
@@ -534,6 +537,7 @@ def load(*, by) -> str:
         _plan_2025(plan_2024, leader)
         created.append("2025")
     plan_2025 = PlanYear.objects.get(committee=committee, year=2025)
+    adopted = ""
     if not plan_2025.is_adopted:
         services.plan_adopt(
             plan=plan_2025,
@@ -541,11 +545,16 @@ def load(*, by) -> str:
             paragraph=solna_demo.VP_2025_PARAGRAPH,
             by=leader,
         )
+        adopted = f"; 2025 fastställt {solna_demo.VP_2025_DECIDED_ON.isoformat()}"
     if not PlanYear.objects.filter(committee=committee, year=2026).exists():
         _plan_2026(committee, plan_2025, leader)
         created.append("2026 (planering, kopia av 2025)")
-    made = f"nya målträd {' och '.join(created)}" if created else "målträden fanns redan"
-    return f"{made}; {assessed} nya bedömningar per augusti 2024; 2025 fastställt."
+    if created:
+        listed = " och ".join([", ".join(created[:-1]), created[-1]] if created[1:] else created)
+        made = f"nya målträd {listed}"
+    else:
+        made = "målträden fanns redan"
+    return f"{made}; {assessed} nya bedömningar per augusti 2024{adopted}."
 
 
 def _plan_2026(committee, plan_2025: PlanYear, leader) -> PlanYear:
