@@ -1,8 +1,7 @@
 """Demo internkontroll of Socialnämnden i Solna stad (shared/domain/handlingar-2024-10-07.md §5):
 the plan for 2024 with the results of its April controls and the samlad bedömning of the
-delårsrapport per augusti, and the plan for 2025 as a draft: it is fastställd with the
-verksamhetsplan och budget 2025 by the nämnd's decision of 2024-10-07, which the reports demo
-records (reports.adoption adopts the goal tree, the budget and this plan together).
+delårsrapport per augusti, and the plan for 2025 adopted with the verksamhetsplan on
+2024-10-07.
 
 The plan for 2024 is not in the source; only its follow-up is. It is rebuilt here from the
 follow-up table (§5.3, risk and kontrollmoment texts) and the plan for 2025 (§5.2, the "hur och
@@ -359,7 +358,12 @@ def _plan_2025(committee: Committee, previous: ControlPlan, users, units, by) ->
             risk=risk,
             version=risk.version,
         )
-    return plan  # fastställd with the verksamhetsplan (reports demo)
+    return services.plan_adopt(
+        plan=plan,
+        by=users["forvaltningschef"],
+        adopted_on=datetime.date(2024, 10, 7),
+        decision_reference="Socialnämnden 2024-10-07, verksamhetsplan och budget 2025",
+    )
 
 
 def _summary(committee: Committee) -> str:

@@ -23,12 +23,14 @@ from printing import services as printing
 from printing.models import RenderStatus
 from reports import assembly, printed, risk_links, services
 from reports.models import Report, ReportKind, SectionMode
+from solna_sn import demo as solna_demo
 from solna_sn.errors import StateError
 from solna_sn.models import Committee, Unit, User
 
 MEETING_DATE = datetime.date(2024, 10, 7)
-# The source has no protokoll of 7 October 2024: the § of the decision on the plan is made up.
-VP_PARAGRAPH = 81
+# The source has no protokoll of 7 October 2024: the § of the decision on the plan is the demo's
+# assumption, shared with the loaders that adopt the plan's parts (solna_sn.demo).
+VP_PARAGRAPH = int(solna_demo.VP_2025_PARAGRAPH.removeprefix("§").strip())
 VP_DECISION = (
     "Socialnämnden fastställer förvaltningens förslag till verksamhetsplan och budget "
     "inklusive mål, ekonomiska ramar, konkurrensplan och internkontrollplan."
@@ -182,6 +184,8 @@ def _users() -> dict[str, User]:
 
 
 USERNAMES = ("handlaggare", "controller", "granskare", "forvaltningschef")
+# The reports are written from every module's demo data, and the meeting's from casework's.
+DEPENDS_ON = ("casework", "metrics", "controls", "contracts", "goals", "economy")
 
 
 def _netto_reference(report: Report) -> str:
@@ -328,11 +332,13 @@ RISK_GOALS = [
 
 
 def _risk_links(committee, users) -> int:
-    """Link a few risks of the draft internkontrollplan 2025 to the nämndmål they threaten,
-    before the plan is fastställd with the verksamhetsplan."""
+    """Link a few risks of the draft internkontrollplan (2025 while it is a draft, else the
+    planning of 2026) to the nämndmål they threaten."""
     plan = (
-        ControlPlan.objects.filter(committee=committee, year=2025, state=PlanState.DRAFT)
-        .order_by("-revision")
+        ControlPlan.objects.filter(
+            committee=committee, year__in=(2025, 2026), state=PlanState.DRAFT
+        )
+        .order_by("year", "-revision")
         .first()
     )
     if plan is None:

@@ -482,9 +482,10 @@ def plan_decision(report: Report) -> Decision | None:
 def report_adopt(*, report: Report, by) -> Report:
     """The nämnd has decided on the verksamhetsplan: with the recorded protokollsutdrag (its
     meeting's date and §) the plan year's goal tree, budget version and internkontrollplan
-    become fastställda together (reports.adoption), and the plan is behandlad. Refused
-    (StateError, nothing changed) for a follow-up report, a plan not sent, or without a
-    recorded decision."""
+    become fastställda together (reports.adoption), and the plan is behandlad. When every part
+    of the year is fastställd already (adopted in its module), the plan is only marked
+    behandlad. Refused (StateError, nothing changed) for a follow-up report, a plan not sent,
+    without a recorded decision, or when only some parts are fastställda."""
     report = _lock_report(report)
     require(permissions.can_manage_reports(by))
     if not report.kind.plan:
@@ -506,13 +507,17 @@ def report_adopt(*, report: Report, by) -> Report:
             f"Nämndens beslut om {report.title.lower()} är inte protokollfört. För in "
             f"protokollsutdraget (§ och beslut) för ärende {report.case.dnr} på {where} först."
         )
-    adoption.adopt_plan_year_for_decision(decision=decision, year=report.year, by=by)
+    status = adoption.adoption_status(report.year, report.committee)
+    already = bool(status) and all(text for _title, text in status)
+    if not already:  # a part already fastställd on its own is refused there, nothing changed
+        adoption.adopt_plan_year_for_decision(decision=decision, year=report.year, by=by)
     _transition(report, to=ReportState.HANDLED, by=by)
     audit.record(
         "report.adopted",
         by=by,
         target=report,
         changes={"beslut": (None, f"{decision.meeting.date:%Y-%m-%d} § {decision.paragraph}")},
+        reason="Planårets delar var redan fastställda." if already else "",
     )
     return report
 

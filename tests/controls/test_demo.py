@@ -1,5 +1,5 @@
 """The demo internkontroll: the plan for 2024 with its April results and follow-up, and the
-plan for 2025 copied from it (a draft until the verksamhetsplan is fastställd)."""
+plan for 2025 copied from it, as `load_demo` leaves them."""
 
 from collections import Counter
 from decimal import Decimal
@@ -73,9 +73,8 @@ def test_demo_plans_results_and_follow_up(db):
     assert services.follow_up_for(plan_2024, "august").assessment
 
     plan_2025 = ControlPlan.objects.get(committee=committee, year=2025)
-    # A draft: fastställd with the verksamhetsplan by the decision the reports demo records
-    # (tests/reports/test_plan.py).
-    assert plan_2025.state == PlanState.DRAFT and plan_2025.adopted_on is None
+    assert plan_2025.state == PlanState.ADOPTED
+    assert str(plan_2025.adopted_on) == "2024-10-07"
     risks = list(plan_2025.risks.order_by("number"))
     assert [risk.number for risk in risks] == list(range(1, 10))
     assert sorted(risk.risk_index for risk in risks) == [4, 6, 6, 6, 6, 8, 9, 9, 12]

@@ -117,7 +117,7 @@ def test_a_writer_edits_next_years_plan_while_this_years_delarsrapport_is_open(
         # Back in the first tab: its report is untouched by the plan, and it saves again.
         follow_up.bring_to_front()
         follow_up.locator(".ql-editor").click()
-        follow_up.keyboard.press("End")
+        follow_up.keyboard.press("Control+End")
         follow_up.keyboard.type(" Mer om ekonomin.")
         expect(follow_up.locator("#save-status")).to_contain_text("Sparat kl.")
         delar_section.refresh_from_db()
@@ -153,7 +153,8 @@ def test_the_forvaltningschef_creates_the_plan_memo_with_one_action(browser, liv
         expect(
             page.get_by_text("Tjänsteskrivelsen är skapad och placerad på sammanträdet")
         ).to_be_visible()
-        expect(page.get_by_text(VP_DECISION).first).to_be_visible()
+        expect(page.get_by_label("Förslag till beslut")).to_have_value(VP_DECISION)
+        expect(page.get_by_label("Beslutet expedieras till")).to_have_value("Kommunstyrelsen")
         handlingar = page.locator("#handlingar")
         expect(handlingar).to_contain_text("Tjänsteskrivelse daterad")
         expect(handlingar).to_contain_text("Verksamhetsplan och budget 2025")

@@ -21,10 +21,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casework import documents
+from casework import services as casework_services
 from casework.models import AgendaItem, Case
 from controls.models import ControlPlan, PlanState
 from goals.models import Activity, Goal, Measure
 from reports import adoption, assembly, services
+from reports.generators.base import ReportPeriod, generate
 from reports.models import OutlineSection, Report, ReportKind, ReportState
 from solna_sn.errors import StateError
 from solna_sn.models import Committee, User
@@ -335,27 +337,65 @@ def test_applying_a_layout_to_a_kind_that_has_an_outline_is_refused(plan):
 # --- Adoption ------------------------------------------------------------------------------
 
 
-def test_the_demo_plan_is_adopted_by_its_recorded_decision(plan):
+def test_the_demo_plan_is_behandlad_by_its_recorded_decision_and_the_year_fastställd(plan):
+    """The demo's modules fastställde the parts of 2025 with § 64 of 7 October 2024; the
+    plan's recorded protokollsutdrag is that §, and the plan is behandlad by it."""
     assert plan.state == ReportState.HANDLED
     decision = services.plan_decision(plan)
-    assert decision.paragraph == 81 and decision.meeting.date == datetime.date(2024, 10, 7)
-    control_plan = ControlPlan.objects.get(committee=plan.committee, year=2025)
-    assert control_plan.state == PlanState.ADOPTED
-    assert str(control_plan.adopted_on) == "2024-10-07"
-    assert "§ 81" in control_plan.decision_reference
+    assert decision.paragraph == 64 and decision.meeting.date == datetime.date(2024, 10, 7)
     status = dict(adoption.adoption_status(2025, plan.committee))
-    assert all(status.values()), status
+    assert status and all(status.values()), status
+    assert "§ 64" in status["Målträd"]
     page = Client()
     page.force_login(user("forvaltningschef"))
     html = page.get(reverse("reports:report_detail", args=[plan.pk])).content.decode()
-    assert "Fastställd av nämnden 2024-10-07, § 81" in html
+    assert "Fastställd av nämnden 2024-10-07, § 64" in html
 
 
-def test_the_demo_plan_prints_the_goals_its_risks_threaten(plan):
-    html = "".join(s.frozen_body for s in plan.sections.filter(generator="controls.plan"))
-    assert "Hotar nämndmål: Socialnämnden ska säkerställa att barn och ungdomar inte far illa." in (
-        text_of(html).replace(" .", ".")
+def test_the_recorded_decision_on_next_years_plan_fastställer_its_parts_together(plan):
+    """The planning version 2026 (a copy of 2025): its plan is sent, the decision recorded on
+    the meeting, and one action makes the goal tree, the budget and the internkontrollplan
+    2026 fastställda with the decision's date and §."""
+    report = _sent_plan(plan, 2026)
+    assert adoption.adoption_problems(2026, plan.committee) == []
+    item = plan.meeting.items.get(case=report.case)
+    casework_services.decision_record(
+        item=item,
+        paragraph=97,
+        text=VP_DECISION,
+        report_back_required=False,
+        by=user("granskare"),
+        today=plan.meeting.date,
     )
+    client = Client()
+    client.force_login(user("forvaltningschef"))
+    url = reverse("reports:report_transition", args=[report.pk, "faststall"])
+    page = client.post(url, follow=True).content.decode()
+    assert "Verksamhetsplanen är fastställd" in page
+    report.refresh_from_db()
+    assert report.state == ReportState.HANDLED
+    status = dict(adoption.adoption_status(2026, plan.committee))
+    assert all(status.values()), status
+    assert status["Målträd"] == "Fastställd 2024-10-07, § 97"
+    control_plan = ControlPlan.objects.get(
+        committee=plan.committee, year=2026, state=PlanState.ADOPTED
+    )
+    assert (
+        str(control_plan.adopted_on) == "2024-10-07" and "§ 97" in control_plan.decision_reference
+    )
+
+
+def test_the_plan_prints_the_goals_its_risks_threaten(plan):
+    """The demo links risks of the draft internkontrollplan 2026 to nämndmål; the plan's
+    Intern kontroll prints them beside the risk."""
+    generated = generate(
+        "controls.plan", ReportPeriod(plan.committee_id, 2026, "helar", "verksamhetsplan", True)
+    )
+    assert (
+        "Hotar nämndmål: Socialnämnden ska säkerställa att barn och ungdomar inte far illa."
+        in text_of(generated.html).replace(" .", ".")
+    )
+    assert generated.warnings == []  # a draft plan is no warning in the plan that adopts it
 
 
 def _sent_plan(plan, year):
