@@ -167,6 +167,17 @@ def test_the_demo_plan_prints_the_outline_of_the_sources_with_the_data(plan):
     assert "Hur ska kontrollen utföras och när" in plain
 
 
+def test_the_meetings_bundle_prints_the_sent_plan_after_its_memo(plan):
+    """The public bundle of 7 October 2024: the plan's sent PDF follows its memo (item 2),
+    after the delårsrapport that follows item 1, and the memo's Handlingar name it."""
+    html, inserts = documents.bundle_html(plan.meeting, internal=False)
+    titles = [insert["title"] for insert in inserts]
+    assert titles.index("Delårsrapport per augusti 2024") < titles.index(plan.title)
+    memo_at = html.index(f"arende-{plan.meeting.items.get(case=plan.case).pk}")
+    assert html.index(f"Bilaga: {plan.title}") > memo_at
+    assert "<li>Verksamhetsplan och budget 2025</li>" in html[memo_at:]  # its Handlingar
+
+
 def test_the_plan_memo_is_made_from_the_plan_with_one_action(plan):
     """A plan without a memo yet: one POST makes it, with the fixed decision text, the plan in
     Handlingar and Kommunstyrelsen as the only recipient."""
