@@ -124,3 +124,17 @@ def link_remove(request, pk):
         {"link": link, "plan": plan, "error": error},
         status=400 if error else 200,
     )
+
+
+@require_POST
+@permission_required(risk_links.may_edit_links)
+def links_from_previous(request, plan_pk):
+    """Carry the previous revision's links over to this draft revision."""
+    plan = _plan(plan_pk)
+    try:
+        count = risk_links.links_copy_revision(plan=plan, by=request.user)
+    except StateError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{count} kopplingar hämtade från föregående revision.")
+    return redirect("risk_links:plan", plan_pk=plan.pk)

@@ -156,3 +156,31 @@ def links_copy_year(*, committee, from_year: int, to_year: int, by) -> int:
         reason=f"{len(links)} kopplingar",
     )
     return len(links)
+
+
+@transaction.atomic
+def links_copy_revision(*, plan: ControlPlan, by) -> int:
+    """A new revision of an internkontrollplan starts without links (controls copies its
+    risks, not the documents' links): make the previous revision's links again between the
+    risks with the same keys. Only in a draft; links it already has are kept."""
+    require(may_edit_links(by))
+    plan = ControlPlan.objects.select_for_update().get(pk=plan.pk)
+    _require_draft(plan)
+    if plan.previous_id is None:
+        raise StateError(f"{plan} har ingen tidigare revision att hämta kopplingar från.")
+    risks = {risk.key: risk for risk in Risk.objects.filter(plan=plan)}
+    links = [
+        RiskGoalLink(risk=risks[link.risk.key], goal_id=link.goal_id, created_by=by)
+        for link in RiskGoalLink.objects.filter(risk__plan_id=plan.previous_id).select_related(
+            "risk"
+        )
+        if link.risk.key in risks
+    ]
+    created = RiskGoalLink.objects.bulk_create(links, ignore_conflicts=True)
+    audit.record(
+        "risk_goal_link.revision_copied",
+        by=by,
+        target=plan,
+        reason=f"{len(created)} kopplingar från revision {plan.revision - 1}",
+    )
+    return len(created)

@@ -313,6 +313,8 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     "risk_links:add": post_only(
         PLANNERS, lambda d: {"plan_pk": d.links["plan"]}, body=lambda d: d.links["add"]
     ),
+    # The draft revision of the 2025 plan takes its adopted revision's links.
+    "risk_links:from_previous": post_only(PLANNERS, lambda d: {"plan_pk": d.draft_plan}),
     "risk_links:remove": Row(
         get=allow(PLANNERS), post=allow(PLANNERS), kwargs=lambda d: {"pk": d.links["link"]}
     ),

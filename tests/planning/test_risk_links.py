@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from controls import services as control_services
 from controls.models import ControlPlan
 from goals.models import Goal
 from reports import risk_links
@@ -105,3 +106,18 @@ def test_starting_next_year_carries_the_links_over_by_key(vp_demo, chief, contro
     assert risk(2027, 4).pk == risk_id
     assert [g.key for g in goals] == [goal.key] and goals[0].plan.year == 2027
     assert risk_links.links_for_year(2026)  # 2026 keeps its own
+
+
+def test_a_new_revision_takes_the_links_of_the_adopted_one_on_request(vp_demo, chief, controller):
+    adopted = ControlPlan.objects.get(year=2026)
+    risk_links.link_add(risk=adopted.risks.get(number=1), goal=nämndmål(2026)[0], by=controller)
+    control_services.plan_adopt(plan=adopted, by=chief)
+    revision = control_services.plan_new_revision(plan=adopted, by=chief, reason="Ny risk")
+    assert risk_links.links_for_plan(revision) == {}
+    assert risk_links.links_copy_revision(plan=revision, by=controller) == 1
+    links = risk_links.links_for_plan(revision)
+    assert list(links) == [revision.risks.get(number=1).pk]
+    # The adopted revision keeps its own link, unchanged.
+    assert list(risk_links.links_for_plan(adopted)) == [adopted.risks.get(number=1).pk]
+    with pytest.raises(StateError, match="fastställd och låst"):
+        risk_links.links_copy_revision(plan=adopted, by=controller)
