@@ -1,7 +1,7 @@
-"""Report cost on the demo data: the full Delårsrapport per augusti 2024 assembled from the
-data, rendered as the worker does it (WeasyPrint + PDF/UA repair, without storage) in a warm
-process, the same HTML printed by headless Chromium, their ratio, and the report page's query
-count."""
+"""Report cost on the demo data: the full Delårsrapport per augusti 2024 and the Verksamhetsplan
+och budget 2025, each assembled from the data, rendered as the worker does it (WeasyPrint +
+PDF/UA repair, without storage) in a warm process, the same HTML printed by headless Chromium,
+their ratio, and the report page's query count."""
 
 import statistics
 import subprocess
@@ -40,29 +40,14 @@ def median_ms(function, *, warmups: int, repeats: int) -> tuple[float, object]:
     return statistics.median(timings) * 1000, result
 
 
-report = Report.objects.filter(kind__code="delarsrapport", year=2024).first()
-if report is None:
-    sys.exit("the demo load made no delårsrapport")
-
-
-def html_of() -> str:
+def html_of(report: Report) -> str:
     sections = report.sections.select_related("writer", "unit", "last_writer").order_by("order")
     return printed.report_html(assembly.assemble(report, sections))
 
 
-assemble_ms, html = median_ms(html_of, warmups=1, repeats=5)
-print(f"report_assemble: {assemble_ms:.0f} ms")
-
-render_ms, (pdf, pages) = median_ms(
-    lambda: printing_services.render_pdf(html, [], []), warmups=1, repeats=3
-)
-print(f"report_pdf_render: {render_ms:.0f} ms")
-print(f"report_pdf_pages: {pages} pages")
-print(f"report_pdf_tables: {html.count('<table')} count")
-
-if not CHROMIUM.exists():
-    print("chromium_report_print: n/a (chromium saknas)")
-else:
+def chromium_print(html: str) -> tuple[float, int]:
+    """Median ms and page count of headless Chromium printing `html` with the same CSS and
+    fonts. Raises RuntimeError, OSError or TimeoutExpired when Chromium fails."""
     with tempfile.TemporaryDirectory(prefix="solna-bench-chromium-") as work:
         work = Path(work)
         static = printing_services.static_dir()
@@ -94,15 +79,47 @@ else:
             if result.returncode != 0 or not out.exists():
                 raise RuntimeError(result.stderr.decode(errors="replace")[-500:])
 
-        try:
-            chromium_ms, _ = median_ms(chromium, warmups=1, repeats=3)
-        except (RuntimeError, OSError, subprocess.TimeoutExpired) as error:
-            print("chromium_report_print: n/a (chromium misslyckades)")
-            print(f"  {str(error).strip()}", file=sys.stderr)
-        else:
-            print(f"chromium_report_print: {chromium_ms:.0f} ms")
-            print(f"chromium_report_pages: {pdflib.page_count(out.read_bytes())} pages")
-            print(f"report_pdf_vs_chromium: {render_ms / chromium_ms:.2f} x")
+        chromium_ms, _ = median_ms(chromium, warmups=1, repeats=3)
+        return chromium_ms, pdflib.page_count(out.read_bytes())
+
+
+def pdf_bench(report: Report, prefix: str, chromium_prefix: str) -> None:
+    """Assemble, render as the worker does in a warm process, print the same HTML with
+    Chromium, and the ratio: `<prefix>_assemble`, `<prefix>_pdf_render`, …"""
+    assemble_ms, html = median_ms(lambda: html_of(report), warmups=1, repeats=5)
+    print(f"{prefix}_assemble: {assemble_ms:.0f} ms")
+    render_ms, (_pdf, pages) = median_ms(
+        lambda: printing_services.render_pdf(html, [], []), warmups=1, repeats=3
+    )
+    print(f"{prefix}_pdf_render: {render_ms:.0f} ms")
+    print(f"{prefix}_pdf_pages: {pages} pages")
+    print(f"{prefix}_pdf_tables: {html.count('<table')} count")
+    if not CHROMIUM.exists():
+        print(f"{chromium_prefix}_print: n/a (chromium saknas)")
+        return
+    try:
+        chromium_ms, chromium_pages = chromium_print(html)
+    except (RuntimeError, OSError, subprocess.TimeoutExpired) as error:
+        print(f"{chromium_prefix}_print: n/a (chromium misslyckades)")
+        print(f"  {str(error).strip()}", file=sys.stderr)
+    else:
+        print(f"{chromium_prefix}_print: {chromium_ms:.0f} ms")
+        print(f"{chromium_prefix}_pages: {chromium_pages} pages")
+        print(f"{prefix}_pdf_vs_chromium: {render_ms / chromium_ms:.2f} x")
+
+
+report = Report.objects.filter(kind__code="delarsrapport", year=2024).first()
+if report is None:
+    sys.exit("the demo load made no delårsrapport")
+pdf_bench(report, "report", "chromium_report")
+
+# The Verksamhetsplan och budget 2025 (the plan kind's generators: goal table, budget tables,
+# taxor, konkurrensplan, internkontrollplan with its risk matrix).
+plan = Report.objects.filter(kind__code="verksamhetsplan", year=2025).first()
+if plan is None:
+    print("vp_pdf_render: n/a (demo utan verksamhetsplan)")
+else:
+    pdf_bench(plan, "vp", "chromium_vp")
 
 client = Client()
 client.force_login(User.objects.get(username="granskare"))

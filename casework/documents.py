@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 
-from casework.meeting_papers import enclosures_for
+from casework.meeting_papers import enclosures_for, handlingar_for
 from casework.models import (
     CONFIDENTIAL_CONTACT_TEXT,
     CONFIDENTIAL_ENCLOSURE_TITLE,
@@ -83,11 +83,18 @@ class MemoView:
 
 
 def memo_view(
-    memo: Memo, *, anchor_prefix: str = "memo", secrecy: Secrecy | None = None
+    memo: Memo,
+    *,
+    anchor_prefix: str = "memo",
+    secrecy: Secrecy | None = None,
+    listed: dict[int, list[str]] | None = None,
 ) -> MemoView:
     """Uses memo.case.committee, signatories, attachments and sections: prefetch them when
     building many. With `secrecy` (public output) every enclosure that is secret anywhere is
-    withheld: neither its title, its text nor its file is printed."""
+    withheld: neither its title, its text nor its file is printed. `listed`: what other apps
+    add to the Handlingar (`handlingar_for`), fetched once when building many."""
+    if listed is None:
+        listed = handlingar_for([memo.pk])
     attachments = list(memo.attachments.all())
     parts = []
     for index, attachment in enumerate(attachments, start=1):
@@ -105,7 +112,9 @@ def memo_view(
             storage_name=attachment.file.name if attachment.file else "",
         )
         if attachment.source_memo_id:
-            part.memo = memo_view(attachment.source_memo, anchor_prefix=anchor, secrecy=secrecy)
+            part.memo = memo_view(
+                attachment.source_memo, anchor_prefix=anchor, secrecy=secrecy, listed=listed
+            )
         parts.append(part)
     return MemoView(
         id=memo.pk,
@@ -118,7 +127,7 @@ def memo_view(
         final=memo.state in (MemoState.APPROVED, MemoState.SENT),
         decision_proposal=blocks(memo.decision_proposal),
         summary=blocks(memo.summary),
-        handlingar=handlingar(memo.date, [part.title for part in parts]),
+        handlingar=handlingar(memo.date, [part.title for part in parts] + listed.get(memo.pk, [])),
         signatories=[(s.name, s.title) for s in memo.signatories.all()],
         dispatch=memo.dispatch_lines,
         dispatch_bulleted=memo.dispatch_bulleted,
@@ -166,16 +175,18 @@ def bundle_view(meeting: Meeting, agenda_items, *, internal: bool) -> BundleView
     administration = meeting.committee.administrations.first()
     secrecy = None if internal else Secrecy.now()
     agenda_items = list(agenda_items)
-    extra = enclosures_for(
-        {item.memo_id for item in agenda_items if item.memo_id}, internal=internal
-    )
+    memo_ids = {item.memo_id for item in agenda_items if item.memo_id}
+    extra = enclosures_for(memo_ids, internal=internal)
+    listed = handlingar_for(memo_ids)
     for item in agenda_items:
         withheld = not internal and (
             item.confidential or item.memo_id in secrecy.confidential_memo_ids
         )
         memo = None
         if item.memo_id and not withheld:
-            memo = memo_view(item.memo, anchor_prefix=f"arende-{item.pk}", secrecy=secrecy)
+            memo = memo_view(
+                item.memo, anchor_prefix=f"arende-{item.pk}", secrecy=secrecy, listed=listed
+            )
         items.append(
             ItemView(
                 label=item.label,

@@ -17,6 +17,13 @@ a stored PDF (its default_storage name, the sha256 of its stored bytes, its page
 the title printed as "Bilaga: <title>". The public bundle (`internal` false) must only get
 PDFs that are for the nämnd (sent versions). Casework places each at a placeholder after the
 memo and the renderer splices it in, like an uploaded enclosure.
+
+A provider can also name documents the memo's Handlingar list after its own enclosures (the
+verksamhetsplan its memo presents):
+
+    register_handlingar(provider)
+
+where `provider(memo_ids)` returns {memo_id: [title, …]}.
 """
 
 from __future__ import annotations
@@ -27,6 +34,8 @@ Provider = Callable[[list[int], object], dict[int, list]]
 EnclosureProvider = Callable[[list[int], bool], dict[int, list[dict]]]
 _providers: list[Provider] = []
 _enclosure_providers: list[EnclosureProvider] = []
+HandlingarProvider = Callable[[list[int]], dict[int, list[str]]]
+_handlingar_providers: list[HandlingarProvider] = []
 
 
 def register_meeting_papers(provider: Provider) -> None:
@@ -61,3 +70,20 @@ def enclosures_for(memo_ids: Iterable[int], *, internal: bool) -> dict[int, list
         for memo_id, found in provider(ids, internal).items():
             enclosures.setdefault(memo_id, []).extend(found)
     return enclosures
+
+
+def register_handlingar(provider: HandlingarProvider) -> None:
+    if provider not in _handlingar_providers:
+        _handlingar_providers.append(provider)
+
+
+def handlingar_for(memo_ids: Iterable[int]) -> dict[int, list[str]]:
+    """{memo_id: [title, …]} from every registered provider, in their order."""
+    ids = list(memo_ids)
+    titles: dict[int, list[str]] = {}
+    if not ids:
+        return titles
+    for provider in _handlingar_providers:
+        for memo_id, found in provider(ids).items():
+            titles.setdefault(memo_id, []).extend(found)
+    return titles

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from controls import rules, services
+from controls import planning, rules, services
 from controls.models import (
     ControlMethod,
     ControlPlan,
@@ -31,6 +31,7 @@ from controls.models import (
     Risk,
     RiskCategory,
 )
+from solna_sn import demo as solna_demo
 from solna_sn import permissions
 from solna_sn.demo import Story
 from solna_sn.models import Committee, Unit, User
@@ -365,8 +366,10 @@ def _plan_2025(committee: Committee, previous: ControlPlan, users, units, by) ->
     return services.plan_adopt(
         plan=plan,
         by=users["forvaltningschef"],
-        adopted_on=datetime.date(2024, 10, 7),
-        decision_reference="Socialnämnden 2024-10-07, verksamhetsplan och budget 2025",
+        adopted_on=solna_demo.VP_2025_DECIDED_ON,
+        decision_reference=planning.decision_reference(
+            committee, 2025, solna_demo.VP_2025_DECIDED_ON, solna_demo.VP_2025_PARAGRAPH
+        ),
     )
 
 

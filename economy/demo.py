@@ -39,9 +39,10 @@ from economy.models import (
     TableRow,
     Tariff,
 )
+from solna_sn import demo as solna_demo
 from solna_sn.demo import Story
 from solna_sn.lib.numbers import parse_percent
-from solna_sn.models import Committee, Unit
+from solna_sn.models import Committee, Role, Unit, User
 
 # Verbatim from the delårsrapport per augusti 2024 and the VP 2025 (printed columns in order).
 DELAR_RESULTATRAKNING = """\
@@ -444,6 +445,25 @@ def load_registers(committee, by) -> None:
         )
 
 
+def _adopt_budget_2025(committee, version: BudgetVersion) -> None:
+    """Budget 2025 is the version the VP 2025 prints; it was fastställd with the plan."""
+    if version.is_locked:
+        return
+    leader = (
+        User.objects.filter(username="forvaltningschef").first()
+        or User.objects.filter(role=Role.FORVALTNINGSCHEF, is_active=True).first()
+    )
+    if leader is None:
+        return
+    services.plan_budget_adopt(
+        committee=committee,
+        year=2025,
+        decided_on=solna_demo.VP_2025_DECIDED_ON,
+        paragraph=solna_demo.VP_2025_PARAGRAPH,
+        by=leader,
+    )
+
+
 def load(*, by) -> str:
     """`by` is the demo controller load_demo passes; it enters every figure."""
     committee = Committee.objects.filter(code="SN").first() or Committee.objects.first()
@@ -509,6 +529,8 @@ def load(*, by) -> str:
         story.happened(datetime.date(2024, 9, 5), 15)
         load_registers(committee, by)
         story.happened(datetime.date(2024, 9, 20), 15)
+        _adopt_budget_2025(committee, budget_2025)
+        story.happened(solna_demo.VP_2025_DECIDED_ON, 19)  # fastställd with the plan
     printed = reporting.tables_for(year=2024, period="augusti", committee=committee)
     printed += reporting.tables_for(year=2025, period="plan", committee=committee)
     warnings = sum(len(table.warnings) for table in printed)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from economy import tables
 from economy.models import (
     BudgetValue,
+    BudgetVersion,
     Footnote,
     RowCommentary,
     Sheet,
@@ -171,3 +172,70 @@ def compute_sheet(data: SheetData, overrides: dict | None = None) -> None:
         given.update(overrides)
     data._given = given
     data.result = tables.compute(data.spec, given, months=data.sheet.months)
+
+
+# --- Verksamhetsplan year -------------------------------------------------------------------
+
+
+def plan_sheets(committee, year: int):
+    """The plan tables of a verksamhetsplan year (period "plan"), in print order."""
+    return (
+        sheets_with_definitions()
+        .filter(committee=committee, year=year, period="plan")
+        .order_by("definition__sort_order", "definition__title")
+    )
+
+
+def plan_budget_versions(committee, year: int) -> list[BudgetVersion]:
+    """The budget versions the year's plan tables print as Budget <year> (one, normally)."""
+    ids = set(plan_sheets(committee, year).values_list("budget_version_id", flat=True))
+    ids.discard(None)
+    return list(BudgetVersion.objects.filter(pk__in=ids).order_by("name"))
+
+
+@dataclass(frozen=True)
+class BudgetRowChange:
+    table: str  # "Driftbudget, nämnd"
+    row: str  # "Intäkter"
+    last_year: Decimal | None
+    next_year: Decimal | None
+    change: Decimal | None  # Förändring: last year − next year
+    decimals: int
+
+
+def plan_budget_changes(committee, year: int) -> tuple[list[BudgetRowChange], list[str]]:
+    """Rows of the year's plan tables whose budget differs from last year's budget (the
+    tables' own Budget <year> and Budget <year − 1> columns), and the tables' warnings (rows
+    that do not add up, signs): figures are shown as given, never corrected."""
+    changes: list[BudgetRowChange] = []
+    warnings: list[str] = []
+    for sheet in plan_sheets(committee, year):
+        data = load_sheet(sheet)
+        if data.result is None:
+            warnings.append(f"{sheet.definition.title}: {data.spec_error}")
+            continue
+        current = next(
+            (c for c in data.spec.columns if c.figure is tables.Figure.ANNUAL_BUDGET), None
+        )
+        previous = next(
+            (c for c in data.spec.columns if c.figure is tables.Figure.BUDGET_PREV), None
+        )
+        warnings += [f"{sheet.definition.title}: {w}" for w in data.result.warnings]
+        if current is None or previous is None:
+            continue
+        for row in data.rows:
+            new = data.result.value(row.code, current.code)
+            old = data.result.value(row.code, previous.code)
+            if new == old:
+                continue
+            changes.append(
+                BudgetRowChange(
+                    sheet.definition.title,
+                    row.label,
+                    old,
+                    new,
+                    tables.plan_change(old, new),
+                    current.decimals,
+                )
+            )
+    return changes, warnings

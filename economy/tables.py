@@ -536,3 +536,16 @@ def _sign_checks(row: RowSpec, column: ColumnSpec, value: Decimal) -> list[Check
     else:
         return []
     return [Check(CheckKind.SIGN, row.code, column.code, value, None, Decimal(0), message)]
+
+
+# --- Verksamhetsplan ------------------------------------------------------------------------
+
+
+def plan_change(last_year: Decimal | None, next_year: Decimal | None) -> Decimal | None:
+    """The VP's "Förändring" = last year's budget − next year's budget (DESIGN.md §4 rule 2):
+    Budget 2024 −226,8 and Budget 2025 −231,2 give 4,4, a higher net cost. None when either
+    is missing. The seeded plan tables use the same formula as their derived column
+    (Derived.CHANGE with A = last year, B = next year)."""
+    if last_year is None or next_year is None:
+        return None
+    return difference(last_year, next_year)

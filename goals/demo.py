@@ -1,6 +1,9 @@
 """Demo goals for Socialnämnden: the vision, the four övergripande mål, the four nämndmål with
 Agenda 2030, mått, aktiviteter and the KF uppdrag for 2024 and 2025 (2025 starts as a copy of
-2024, so keys follow), and the assessments per augusti 2024 with their key figures.
+2024, so keys follow), and the assessments per augusti 2024 with their key figures. The tree
+2025 is fastställd with the VP on 7 October 2024, and the planning of 2026 is started as a
+copy of the whole plan 2025 (solna_sn.planning: goals, budget, internkontrollplan) with
+nämndmål 1 reworded.
 
 Goal, mått and activity titles and all figures are those of the Delårsrapport 2024 and the
 VP 2025; descriptions, commentaries and activity bullets are short summaries written for the
@@ -28,8 +31,21 @@ from goals.models import (
     PlanYear,
     ScaleStep,
 )
+from solna_sn import demo as solna_demo
+from solna_sn import planning
 from solna_sn.demo import Story
 from solna_sn.models import Committee, Role, Unit, User
+
+# The planning of 2026 starts after the budget and the internkontrollplan exist, so that it
+# copies them too.
+DEPENDS_ON = ("economy", "controls")
+
+# The 2026 draft, started as a copy of 2025: nämndmål 1 reworded (our own wording).
+REWORDED_2026 = {
+    "NM1": "Socialnämnden ska ge ett gott stöd så att solnaborna kan ta tillvara sina egna "
+    "resurser och bli självförsörjande, med målet att motverka långvarigt behov av ekonomiskt "
+    "bistånd.",
+}
 
 VISION = (
     "Solna ska vara en sammanhållen och levande stad, som växer och utvecklas hållbart för "
@@ -525,6 +541,53 @@ def load(*, by) -> str:
     if not PlanYear.objects.filter(committee=committee, year=2025).exists():
         _plan_2025(plan_2024, leader)
         created.append("2025")
-    story.happened(datetime.date(2024, 10, 7))  # with the verksamhetsplan 2025
-    made = f"nya målträd {' och '.join(created)}" if created else "målträden fanns redan"
-    return f"{made}; {assessed} nya bedömningar per augusti 2024."
+    story.happened(datetime.date(2024, 9, 20))  # written for the verksamhetsplan 2025
+    plan_2025 = PlanYear.objects.get(committee=committee, year=2025)
+    adopted = ""
+    if not plan_2025.is_adopted:
+        services.plan_adopt(
+            plan=plan_2025,
+            decided_on=solna_demo.VP_2025_DECIDED_ON,
+            paragraph=solna_demo.VP_2025_PARAGRAPH,
+            by=leader,
+        )
+        adopted = f"; 2025 fastställt {solna_demo.VP_2025_DECIDED_ON.isoformat()}"
+    story.happened(solna_demo.VP_2025_DECIDED_ON, 19)
+    if not PlanYear.objects.filter(committee=committee, year=2026).exists():
+        _plan_2026(committee, plan_2025, leader)
+        created.append("2026 (planering, kopia av 2025)")
+    story.happened(datetime.date(2025, 1, 27))  # next year's planning begins
+    if created:
+        listed = " och ".join([", ".join(created[:-1]), created[-1]] if created[1:] else created)
+        made = f"nya målträd {listed}"
+    else:
+        made = "målträden fanns redan"
+    return f"{made}; {assessed} nya bedömningar per augusti 2024{adopted}."
+
+
+def _plan_2026(committee, plan_2025: PlanYear, leader) -> PlanYear:
+    """Next year's plan beside this year's follow-up: every part of the verksamhetsplan 2025
+    (goal tree, budget, taxor, kvalitetsdeklarationer, internkontrollplan) copied, then one
+    nämndmål reworded."""
+    planning.start_next_year(committee=committee, year=2025, by=leader)
+    plan = PlanYear.objects.get(committee=committee, year=2026)
+    titles = {spec["key"]: spec["title"] for spec in GOALS}
+    for goal in plan.goals.select_related("level", "parent").prefetch_related("agenda2030"):
+        key = next((k for k, title in titles.items() if title == goal.title), None)
+        if key in REWORDED_2026:
+            services.goal_save(
+                plan=plan,
+                goal=goal,
+                version=goal.version,
+                data={
+                    "level": goal.level,
+                    "parent": goal.parent,
+                    "title": REWORDED_2026[key],
+                    "description": goal.description,
+                    "agenda2030": list(goal.agenda2030.all()),
+                    "responsible_unit": goal.responsible_unit,
+                    "sort_order": goal.sort_order,
+                },
+                by=leader,
+            )
+    return plan

@@ -109,6 +109,17 @@ class CopyForm(AccessibleForm):
     year = _integer("År", required=True, min_value=2000, max_value=2100, widget=forms.HiddenInput)
 
 
+class RevisionForm(AccessibleForm):
+    """Why a fastställd goal tree is changed (a new revision)."""
+
+    reason = forms.CharField(
+        label="Skäl till den nya revisionen",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Ange varför målträdet ändras."},
+    )
+
+
 class GoalForm(AccessibleForm):
     level = forms.ModelChoiceField(label="Nivå", queryset=Level.objects.none(), empty_label=None)
     parent = GoalChoiceField(

@@ -191,8 +191,18 @@ class Agenda2030Goal(models.Model):
         return f"Mål {self.number} {self.name}"
 
 
+class PlanState(models.TextChoices):
+    DRAFT = "utkast", "Under arbete"
+    ADOPTED = "faststalld", "Fastställd"
+
+
 class PlanYear(models.Model):
-    """The goal tree of one nämnd for one plan year (Verksamhetsplan och budget <year>)."""
+    """The goal tree of one nämnd for one plan year (Verksamhetsplan och budget <year>).
+
+    The tree is fastställd with the verksamhetsplan (decision date and §) and is then locked:
+    goals, mått, aktiviteter and uppdrag cannot change (assessments and figures of the
+    follow-up can). A change after adoption starts a new revision: the adopted texts are kept
+    in a PlanRevision and the tree is a draft again until the revision is adopted."""
 
     committee = models.ForeignKey(
         Committee, on_delete=models.PROTECT, related_name="goal_plans", verbose_name="nämnd"
@@ -205,6 +215,16 @@ class PlanYear(models.Model):
         blank=True,
         related_name="copies",
         verbose_name="kopierad från",
+    )
+    state = models.CharField(
+        "status", max_length=12, choices=PlanState.choices, default=PlanState.DRAFT
+    )
+    revision = models.PositiveSmallIntegerField("revision", default=1)
+    revision_reason = models.TextField("skäl till revisionen", blank=True)
+    adopted_on = models.DateField("fastställd", null=True, blank=True)
+    adopted_paragraph = models.CharField("beslutsparagraf", max_length=40, blank=True)
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField("skapad", auto_now_add=True)
     created_by = models.ForeignKey(
@@ -220,10 +240,58 @@ class PlanYear(models.Model):
             models.CheckConstraint(
                 condition=Q(year__gte=2000, year__lte=2100), name="goal_plan_year_range"
             ),
+            models.CheckConstraint(
+                condition=Q(state="utkast", adopted_on__isnull=True)
+                | Q(state="faststalld", adopted_on__isnull=False),
+                name="goal_plan_adopted_on_with_state",
+            ),
         ]
 
     def __str__(self):
         return f"Mål och uppdrag {self.year}"
+
+    @property
+    def is_adopted(self) -> bool:
+        return self.state == PlanState.ADOPTED
+
+    @property
+    def adoption_text(self) -> str:
+        """ "Fastställd 2024-10-07, § 64" (or "" while under work)."""
+        if not self.is_adopted:
+            return ""
+        paragraph = f", {self.adopted_paragraph}" if self.adopted_paragraph else ""
+        suffix = f" (revision {self.revision})" if self.revision > 1 else ""
+        return f"Fastställd {self.adopted_on.isoformat()}{paragraph}{suffix}"
+
+
+class PlanRevision(models.Model):
+    """An adopted revision of a year's goal tree as it was when a new revision was started:
+    the texts of its goals, mått, aktiviteter and uppdrag (by key), so what the nämnd adopted
+    stays readable after the tree has changed."""
+
+    plan = models.ForeignKey(
+        PlanYear, on_delete=models.CASCADE, related_name="revisions", verbose_name="målår"
+    )
+    revision = models.PositiveSmallIntegerField("revision")
+    adopted_on = models.DateField("fastställd")
+    adopted_paragraph = models.CharField("beslutsparagraf", max_length=40, blank=True)
+    snapshot = models.JSONField("innehåll", default=dict)
+    superseded_at = models.DateTimeField("ersatt", auto_now_add=True)
+    superseded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField("skäl till den nya revisionen")
+
+    class Meta:
+        verbose_name = "fastställd revision av målträd"
+        verbose_name_plural = "fastställda revisioner av målträd"
+        ordering = ["plan", "revision"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "revision"], name="goal_plan_revision"),
+        ]
+
+    def __str__(self):
+        return f"{self.plan}, revision {self.revision}"
 
 
 class Edited(models.Model):

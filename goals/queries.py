@@ -26,6 +26,7 @@ from goals.models import (
 )
 from solna_sn import figures
 from solna_sn.lib.periods import PeriodKind, ReportPeriod
+from solna_sn.planning import Item, compare
 
 # --- The tree ---------------------------------------------------------------------------------
 
@@ -325,3 +326,48 @@ def settings_of(committee) -> GoalSettings:
     if config is None:
         raise PlanYearMissing("Målstyrningen är inte inställd för nämnden.")
     return config
+
+
+# --- Year to year -----------------------------------------------------------------------------
+
+
+def change_items(plan: PlanYear, ongoing_heading: str = "Löpande verksamhet") -> list:
+    """The tree as comparable items (goals, mått, aktiviteter, uppdrag) with labels as the
+    year numbers them: four queries."""
+    goals = list(plan.goals.select_related("level").order_by("level__order", "sort_order", "pk"))
+    numbers: dict[int, int] = defaultdict(int)
+    totals: dict[int, int] = defaultdict(int)
+    for goal in goals:
+        totals[goal.level_id] += 1
+    labels = {}
+    items = []
+    for goal in goals:
+        numbers[goal.level_id] += 1
+        label = goal.level.name
+        if totals[goal.level_id] > 1:
+            label = f"{label} {numbers[goal.level_id]}"
+        labels[goal.pk] = label
+        items.append(Item(str(goal.key), label, goal.title, goal.description))
+    for measure in Measure.objects.filter(goal__plan=plan).order_by("goal_id", "sort_order", "pk"):
+        items.append(Item(str(measure.key), f"Mått under {labels[measure.goal_id]}", measure.title))
+    for activity in plan.activities.order_by("goal_id", "sort_order", "pk"):
+        under = labels[activity.goal_id] if activity.goal_id else ongoing_heading
+        items.append(
+            Item(
+                str(activity.key), f"Aktivitet under {under}", activity.title, activity.description
+            )
+        )
+    for assignment in plan.assignments.all():
+        items.append(Item(str(assignment.key), "Uppdrag", assignment.text))
+    return items
+
+
+def plan_changes(plan: PlanYear) -> list:
+    """What differs in `plan` from the tree of the year before (by key); empty when there is
+    no tree the year before."""
+    previous = PlanYear.objects.filter(committee_id=plan.committee_id, year=plan.year - 1).first()
+    if previous is None:
+        return []
+    config = GoalSettings.objects.filter(committee_id=plan.committee_id).first()
+    heading = config.ongoing_heading if config else "Löpande verksamhet"
+    return compare(change_items(previous, heading), change_items(plan, heading))

@@ -26,12 +26,15 @@ from goals.models import (
     MeasureSource,
     MeasureValue,
     Period,
+    PlanRevision,
+    PlanState,
     PlanYear,
     Scale,
     ScaleStep,
 )
 from goals.queries import PlanYearMissing, plan_for  # noqa: F401 - part of the services API
 from solna_sn import audit, figures, permissions
+from solna_sn.errors import StateError as CommonStateError
 from solna_sn.models import Committee
 
 # Solna's configuration (VP 2025, Delårsrapport 2024); kept in the admin afterwards.
@@ -100,12 +103,16 @@ ASSESSMENT_FIELDS = ["step", "method", "commentary", "key_activities", "state"]
 ASSIGNMENT_ASSESSMENT_FIELDS = ["step", "commentary", "state"]
 
 
-class StateError(Exception):
+class StateError(CommonStateError):
     """The change is not allowed in the current state; str() is shown to the user."""
 
 
 class GoalInUse(StateError):
     """A goal (or mått) that other rows refer to cannot be deleted."""
+
+
+class PlanAdopted(StateError):
+    """The year's goal tree is fastställd: goals, mått, aktiviteter and uppdrag are locked."""
 
 
 class StaleEditError(Exception):
@@ -138,6 +145,26 @@ def _snapshot(obj, fields) -> dict:
 def _check_version(obj, version) -> None:
     if version is not None and obj.version != version:
         raise StaleEditError(obj)
+
+
+def adopted_message(plan: PlanYear) -> str:
+    return (
+        f"Målträdet {plan.year} är fastställt ({plan.adoption_text[len('Fastställd ') :]}) "
+        "och kan inte ändras. Starta en ny revision av målträdet för att ändra det."
+    )
+
+
+def _require_draft(plan: PlanYear, *, for_form: bool = True) -> None:
+    """Refuse changing the tree of a fastställd year (locked for update, so an adoption that
+    runs at the same time waits or is seen). Saves raise ValidationError (shown on the form),
+    deletes PlanAdopted."""
+    state = PlanYear.objects.select_for_update().only("state").get(pk=plan.pk).state
+    if state != PlanState.ADOPTED:
+        return
+    plan.refresh_from_db()
+    if for_form:
+        raise ValidationError(adopted_message(plan), code="adopted")
+    raise PlanAdopted(adopted_message(plan))
 
 
 # --- Configuration ----------------------------------------------------------------------------
@@ -312,6 +339,128 @@ def plan_copy(*, source: PlanYear, by, year: int | None = None) -> PlanYear:
     return plan
 
 
+def _revision_snapshot(plan: PlanYear) -> dict:
+    """The texts of the tree by key, as adopted: what PlanRevision keeps."""
+    goals = list(plan.goals.select_related("level").order_by("level__order", "sort_order", "pk"))
+    measures = Measure.objects.filter(goal__plan=plan).order_by("goal_id", "sort_order", "pk")
+    return {
+        "goals": [
+            {
+                "key": str(g.key),
+                "level": g.level.name,
+                "parent": str(next((p.key for p in goals if p.pk == g.parent_id), "")),
+                "title": g.title,
+                "description": g.description,
+            }
+            for g in goals
+        ],
+        "measures": [
+            {"key": str(m.key), "goal": str(m.goal.key), "title": m.title}
+            for m in measures.select_related("goal")
+        ],
+        "activities": [
+            {
+                "key": str(a.key),
+                "goal": str(a.goal.key) if a.goal else "",
+                "title": a.title,
+                "description": a.description,
+            }
+            for a in plan.activities.select_related("goal").order_by("goal_id", "sort_order", "pk")
+        ],
+        "assignments": [{"key": str(a.key), "text": a.text} for a in plan.assignments.all()],
+    }
+
+
+def _clean_decision(decided_on, paragraph) -> str:
+    problems = {}
+    if decided_on is None:
+        problems["decided_on"] = "Ange dagen då nämnden fattade beslutet."
+    paragraph = " ".join(str(paragraph or "").split())
+    if not paragraph:
+        problems["paragraph"] = "Ange beslutets paragraf i protokollet, till exempel § 64."
+    elif len(paragraph) > 40:
+        problems["paragraph"] = "Paragrafen får vara högst 40 tecken."
+    if problems:
+        raise ValidationError(problems)
+    return paragraph
+
+
+@transaction.atomic
+def plan_adopt(*, plan: PlanYear, decided_on, paragraph: str, by) -> PlanYear:
+    """Fastställ the year's goal tree with the nämnd's decision (date and §): the tree is then
+    locked. Refused when it is fastställd already or has no nämndmål."""
+    _require(permissions.can_adopt_plan_year(by))
+    paragraph = _clean_decision(decided_on, paragraph)
+    plan = PlanYear.objects.select_for_update().get(pk=plan.pk)
+    if plan.is_adopted:
+        raise StateError(f"Målträdet {plan.year} är redan fastställt ({plan.adoption_text}).")
+    if not plan.goals.exists():
+        raise StateError(f"Målträdet {plan.year} har inga mål att fastställa.")
+    plan.state = PlanState.ADOPTED
+    plan.adopted_on = decided_on
+    plan.adopted_paragraph = paragraph
+    plan.adopted_by = by
+    plan.save(update_fields=["state", "adopted_on", "adopted_paragraph", "adopted_by"])
+    audit.record(
+        "goal_plan.adopted",
+        by=by,
+        target=plan,
+        changes={
+            "status": (PlanState.DRAFT.label, PlanState.ADOPTED.label),
+            "beslut": (None, f"{decided_on.isoformat()} {paragraph}"),
+        },
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_new_revision(*, plan: PlanYear, reason: str, by) -> PlanYear:
+    """Changing a fastställd tree: the adopted texts are kept as a PlanRevision and the tree
+    becomes a draft of the next revision, to be fastställd again. Assessments and figures of
+    the follow-up are not touched."""
+    _require(permissions.can_adopt_plan_year(by))
+    plan = PlanYear.objects.select_for_update().get(pk=plan.pk)
+    if not plan.is_adopted:
+        raise StateError("Bara ett fastställt målträd kan få en ny revision.")
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": "Ange varför målträdet ändras."})
+    PlanRevision.objects.create(
+        plan=plan,
+        revision=plan.revision,
+        adopted_on=plan.adopted_on,
+        adopted_paragraph=plan.adopted_paragraph,
+        snapshot=_revision_snapshot(plan),
+        superseded_by=by,
+        reason=reason,
+    )
+    old_revision = plan.revision
+    plan.state = PlanState.DRAFT
+    plan.revision += 1
+    plan.revision_reason = reason
+    plan.adopted_on = None
+    plan.adopted_paragraph = ""
+    plan.adopted_by = None
+    plan.save(
+        update_fields=[
+            "state",
+            "revision",
+            "revision_reason",
+            "adopted_on",
+            "adopted_paragraph",
+            "adopted_by",
+        ]
+    )
+    audit.record(
+        "goal_plan.revised",
+        by=by,
+        target=plan,
+        changes={"revision": (old_revision, plan.revision)},
+        reason=reason,
+    )
+    return plan
+
+
 # --- Goals ------------------------------------------------------------------------------------
 
 
@@ -355,12 +504,13 @@ def goal_save(
     """Add a goal to a year's tree or change one. `data`: level, parent, title, description,
     agenda2030 (iterable), responsible_unit, sort_order."""
     _require(permissions.can_edit_goal_tree(by))
+    _require_draft(plan)
     if goal is not None:
         goal = Goal.objects.select_for_update().get(pk=goal.pk)
         _check_version(goal, version)
-    errors = _goal_errors(plan, data, goal)
-    if errors:
-        raise ValidationError(errors)
+    problems = _goal_errors(plan, data, goal)
+    if problems:
+        raise ValidationError(problems)
     sdgs = sorted(data.get("agenda2030") or [], key=lambda sdg: sdg.number)
     if goal is None:
         old = {}
@@ -417,6 +567,7 @@ def _count_phrase(references: dict[str, int]) -> str:
 def goal_delete(*, goal: Goal, by) -> None:
     """Delete a goal nothing refers to; otherwise refuse with what refers to it."""
     _require(permissions.can_edit_goal_tree(by))
+    _require_draft(goal.plan, for_form=False)
     goal = Goal.objects.select_for_update().get(pk=goal.pk)
     references = goal_references(goal)
     if any(references.values()):
@@ -465,12 +616,13 @@ def measure_save(
     *, goal: Goal, data: dict, by, measure: Measure | None = None, version: int | None = None
 ) -> Measure:
     _require(permissions.can_edit_goal_tree(by))
+    _require_draft(goal.plan)
     if measure is not None:
         measure = Measure.objects.select_for_update().get(pk=measure.pk)
         _check_version(measure, version)
-    errors = _measure_errors(goal, data)
-    if errors:
-        raise ValidationError(errors)
+    problems = _measure_errors(goal, data)
+    if problems:
+        raise ValidationError(problems)
     values = {name: data.get(name) for name in MEASURE_FIELDS}
     values["title"] = values["title"].strip()
     values["unit"] = (values["unit"] or "").strip()
@@ -506,6 +658,7 @@ def measure_save(
 def measure_delete(*, measure: Measure, by) -> None:
     """Delete a mått that has no entered figures."""
     _require(permissions.can_edit_goal_tree(by))
+    _require_draft(measure.goal.plan, for_form=False)
     measure = Measure.objects.select_for_update().get(pk=measure.pk)
     entered = measure.values.exclude(value=None, comparison_value=None).count()
     if entered:
@@ -583,6 +736,7 @@ def activity_save(
 ) -> Activity:
     """Add or change an aktivitet; `data["goal"]` None puts it under löpande verksamhet."""
     _require(permissions.can_edit_goal_tree(by))
+    _require_draft(plan)
     if activity is not None:
         activity = Activity.objects.select_for_update().get(pk=activity.pk)
         _check_version(activity, version)
@@ -630,6 +784,7 @@ def activity_save(
 @transaction.atomic
 def activity_delete(*, activity: Activity, by) -> None:
     _require(permissions.can_edit_goal_tree(by))
+    _require_draft(activity.plan, for_form=False)
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     audit.record(
         "activity.deleted", by=by, target=activity, changes={"aktivitet": (activity.title, None)}
@@ -652,6 +807,7 @@ def assignment_save(
     """Add or change an uppdrag. `data`: text, decided_by, lead_committee,
     participating_committees (iterable), sort_order."""
     _require(permissions.can_edit_goal_tree(by))
+    _require_draft(plan)
     if assignment is not None:
         assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
         _check_version(assignment, version)
@@ -695,6 +851,7 @@ def assignment_save(
 @transaction.atomic
 def assignment_delete(*, assignment: Assignment, by) -> None:
     _require(permissions.can_edit_goal_tree(by))
+    _require_draft(assignment.plan, for_form=False)
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.assessments.exists():
         raise GoalInUse("Uppdraget kan inte tas bort: det har bedömningar.")

@@ -1,7 +1,9 @@
 from django import forms
 
 from casework.models import Case, Meeting
-from reports.models import ReportKind
+from reports import outlines
+from reports.generators.all import REGISTRY
+from reports.models import OutlineSection, ReportKind, SectionMode
 from solna_sn.forms import AccessibleForm
 from solna_sn.models import Role, Unit, User
 from solna_sn.permissions import STAFF_ROLES
@@ -96,3 +98,51 @@ class CompareForm(AccessibleForm):
         if cleaned.get("fran") and cleaned.get("fran") == cleaned.get("till"):
             raise forms.ValidationError("Välj två olika versioner att jämföra.")
         return cleaned
+
+
+class OutlineSectionForm(forms.ModelForm):
+    """One section of a kind's outline in the admin: a generated section must name a
+    generator that exists (the keys are listed under the field)."""
+
+    class Meta:
+        model = OutlineSection
+        fields = (
+            "order",
+            "title",
+            "level",
+            "mode",
+            "generator",
+            "in_toc",
+            "anvisning",
+            "default_text",
+        )
+
+    def clean(self):
+        data = super().clean()
+        key = (data.get("generator") or "").strip()
+        data["generator"] = key
+        if data.get("mode") == SectionMode.GENERATED and key and key not in REGISTRY:
+            self.add_error(
+                "generator",
+                f"Generatorn ”{key}” finns inte. Välj en av dem som står under fältet.",
+            )
+        elif data.get("mode") != SectionMode.GENERATED and key:
+            self.add_error("generator", "Bara ett avsnitt som skapas från data har en generator.")
+        return data
+
+
+class ReportKindAdminForm(forms.ModelForm):
+    """A kind in the admin; when it is added, its outline can start from one of the layouts
+    (another municipality's headings and order are data)."""
+
+    layout = forms.ChoiceField(
+        label="Disposition",
+        required=False,
+        choices=[("", "Tom disposition")]
+        + [(code, layout.choice_label) for code, layout in outlines.LAYOUTS.items()],
+        help_text="Avsnitten läggs in när rapporttypen sparas och kan sedan ändras här.",
+    )
+
+    class Meta:
+        model = ReportKind
+        fields = ("committee", "code", "name", "period", "plan")

@@ -1,13 +1,19 @@
 """The sent reports of a meeting in the reading room (registered with
 `casework.meeting_papers`): the PDF rendered from the frozen report, readable by whoever
 `reports.pdf_access` lets read it. The report's PDF is also printed in the meeting bundle
-after the memo that presents it (the public bundle only the sent version)."""
+after the memo that presents it (the public bundle only the sent version), and a verksamhetsplan
+is listed in its memo's Handlingar (the follow-up reports are not, as in the sources)."""
 
 import hashlib
 
 from django.core.files.storage import default_storage
 
-from casework.meeting_papers import register_bundle_enclosures, register_meeting_papers
+from casework.meeting_papers import (
+    register_bundle_enclosures,
+    register_handlingar,
+    register_meeting_papers,
+)
+from casework.models import Memo
 from printing.models import RenderedDocument, RenderStatus
 from reports.models import Report
 from reports.services import RENDER_KIND
@@ -75,5 +81,20 @@ def report_enclosures(memo_ids, internal: bool) -> dict[int, list[dict]]:
     return enclosures
 
 
+def plan_handlingar(memo_ids) -> dict[int, list[str]]:
+    """{memo_id: ["Verksamhetsplan och budget 2025"]} for every revision of the memo of a
+    verksamhetsplan's ärende."""
+    cases = dict(Memo.objects.filter(pk__in=memo_ids).values_list("pk", "case_id"))
+    titles: dict[int, list[str]] = {}
+    for case_id, title in (
+        Report.objects.filter(kind__plan=True, case_id__in=set(cases.values()))
+        .order_by("year", "pk")
+        .values_list("case_id", "title")
+    ):
+        titles.setdefault(case_id, []).append(title)
+    return {memo_id: titles[case_id] for memo_id, case_id in cases.items() if case_id in titles}
+
+
 register_meeting_papers(sent_reports)
 register_bundle_enclosures(report_enclosures)
+register_handlingar(plan_handlingar)

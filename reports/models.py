@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.urls import reverse
 
 from casework.models import Case, Meeting, Memo
+from controls.models import Risk
+from goals.models import Goal
 from solna_sn.models import Committee, Unit
 
 
@@ -382,3 +384,29 @@ class ReportVersion(models.Model):
 
     def __str__(self):
         return f"Version {self.number}: {self.get_state_display()}"
+
+
+class RiskGoalLink(models.Model):
+    """An internkontroll risk and the nämndmål it threatens (the verksamhetsplan prints it).
+    controls and goals know nothing of each other, so the link is the plan's, kept here; the
+    risk and the goal belong to the same plan year (reports.risk_links checks it)."""
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="+", verbose_name="risk")
+    goal = models.ForeignKey(
+        Goal, on_delete=models.CASCADE, related_name="+", verbose_name="nämndmål"
+    )
+    created_at = models.DateTimeField("skapad", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "koppling mellan risk och nämndmål"
+        verbose_name_plural = "kopplingar mellan risker och nämndmål"
+        ordering = ["risk", "goal"]
+        constraints = [
+            models.UniqueConstraint(fields=["risk", "goal"], name="riskgoallink_unique"),
+        ]
+
+    def __str__(self):
+        return f"Risk {self.risk.number} → {self.goal}"

@@ -30,15 +30,15 @@ def swedish_date(value) -> str:
 
 
 def cover_line(report) -> str:
-    """ "SN/2023:1, rapporten behandlas på socialnämndens sammanträde den 7 oktober 2024." """
+    """ "SN/2023:1, rapporten behandlas på socialnämndens sammanträde den 7 oktober 2024."
+    (a verksamhetsplan: "SN/2024:1, behandlas på …")"""
     line = report.case.dnr
     if report.meeting is not None:
         committee = report.committee.name
         committee = committee[:1].lower() + committee[1:]
-        line += (
-            f", rapporten behandlas på {committee}s sammanträde den "
-            f"{swedish_date(report.meeting.date)}"
-        )
+        # The verksamhetsplan's cover has no "rapporten" (domain/handlingar-2024-10-07.md §1.4).
+        subject = "behandlas" if report.kind.plan else "rapporten behandlas"
+        line += f", {subject} på {committee}s sammanträde den {swedish_date(report.meeting.date)}"
     return line + "."
 
 

@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casework import services as casework_services
-from casework.models import Case, Meeting
+from casework.models import Case, Decision, Meeting
 from goals import reporting as goals_reporting
 from printing import services as printing
-from reports import assembly, outlines, redline, richtext
+from reports import adoption, assembly, outlines, redline, richtext
 from reports.generators.base import PERIOD_LABELS
 from reports.models import (
     OutlineSection,
@@ -46,41 +46,68 @@ PERIOD_ORDER = {"april": 1, "augusti": 2, "helar": 3}
 # --- Kinds and outlines ------------------------------------------------------------------------
 
 
+def _outline_create(kind: ReportKind, entries) -> None:
+    parents: dict[int, OutlineSection] = {}
+    for order, entry in enumerate(entries, start=1):
+        parent = next(
+            (parents[level] for level in range(entry.level - 1, 0, -1) if level in parents),
+            None,
+        )
+        section = OutlineSection.objects.create(
+            kind=kind,
+            parent=parent,
+            order=order * 10,
+            title=entry.title,
+            level=entry.level,
+            mode=entry.mode,
+            generator=entry.generator,
+            anvisning=entry.anvisning,
+            default_text=entry.default_text,
+            in_toc=entry.in_toc,
+        )
+        if entry.title:
+            parents[entry.level] = section
+            for deeper in [lvl for lvl in parents if lvl > entry.level]:
+                del parents[deeper]
+
+
 @transaction.atomic
 def kinds_seed(*, committee: Committee, by=None) -> list[ReportKind]:
-    """The three follow-up kinds with the standard outline, for a nämnd that lacks them.
-    A kind that exists keeps its outline (it is data the administratör keeps)."""
+    """The standard kinds (the three follow-ups and the verksamhetsplan) with the outlines of
+    the sources, for a nämnd that lacks them. A kind that exists keeps its outline (it is data
+    the administratör keeps)."""
     kinds = []
-    for code, name, period, entries in outlines.KINDS:
+    for code in outlines.SEEDED:
+        layout = outlines.LAYOUTS[code]
         kind, created = ReportKind.objects.get_or_create(
-            committee=committee, code=code, defaults={"name": name, "period": period}
+            committee=committee,
+            code=code,
+            defaults={"name": layout.name, "period": layout.period, "plan": layout.plan},
         )
         if created:
-            parents: dict[int, OutlineSection] = {}
-            for order, entry in enumerate(entries, start=1):
-                parent = next(
-                    (parents[level] for level in range(entry.level - 1, 0, -1) if level in parents),
-                    None,
-                )
-                section = OutlineSection.objects.create(
-                    kind=kind,
-                    parent=parent,
-                    order=order * 10,
-                    title=entry.title,
-                    level=entry.level,
-                    mode=entry.mode,
-                    generator=entry.generator,
-                    anvisning=entry.anvisning,
-                    default_text=entry.default_text,
-                    in_toc=entry.in_toc,
-                )
-                if entry.title:
-                    parents[entry.level] = section
-                    for deeper in [lvl for lvl in parents if lvl > entry.level]:
-                        del parents[deeper]
+            _outline_create(kind, layout.entries)
             audit.record("report_kind.seeded", by=by, target=kind)
         kinds.append(kind)
     return kinds
+
+
+@transaction.atomic
+def outline_apply(*, kind: ReportKind, layout: str, by=None) -> ReportKind:
+    """Give a kind without an outline the outline of one of the layouts in
+    `reports.outlines.LAYOUTS` (the admin's "Disposition" when a kind is added): another
+    municipality's headings and order are data, not code."""
+    if layout not in outlines.LAYOUTS:
+        raise ValidationError({"layout": "Dispositionen finns inte."})
+    if kind.outline.exists():
+        raise ValidationError(
+            {"layout": "Rapporttypen har redan en disposition. Ändra avsnitten i stället."}
+        )
+    chosen = outlines.LAYOUTS[layout]
+    _outline_create(kind, chosen.entries)
+    audit.record(
+        "report_kind.outline_applied", by=by, target=kind, changes={"disposition": (None, layout)}
+    )
+    return kind
 
 
 # --- Reports -----------------------------------------------------------------------------------
@@ -92,11 +119,16 @@ def report_title(kind: ReportKind, year: int) -> str:
 
 def previous_report(kind: ReportKind, year: int) -> Report | None:
     """The latest earlier report of the same nämnd: the one texts are carried over from
-    (the delårsrapport for the årsredovisning, last year's årsredovisning for an april)."""
+    (the delårsrapport for the årsredovisning, last year's årsredovisning for an april; for a
+    verksamhetsplan last year's verksamhetsplan)."""
+    if kind.plan:  # a verksamhetsplan continues last year's plan of the same kind
+        return Report.objects.filter(kind=kind, year=year - 1).first()
     key = (year, PERIOD_ORDER[kind.period])
     candidates = [
         r
-        for r in Report.objects.filter(committee=kind.committee, year__gte=year - 1)
+        for r in Report.objects.filter(
+            committee=kind.committee, year__gte=year - 1, kind__plan=False
+        )
         if (r.year, PERIOD_ORDER[r.period]) < key
     ]
     return max(candidates, key=lambda r: (r.year, PERIOD_ORDER[r.period]), default=None)
@@ -528,7 +560,68 @@ def report_mark_handled(*, report: Report, by) -> Report:
     require(permissions.can_manage_reports(by))
     if report.state != ReportState.SENT:
         raise StateError("Bara en rapport som är skickad till nämnden kan markeras behandlad.")
+    if report.kind.plan:
+        raise StateError(
+            "En verksamhetsplan blir behandlad när den fastställs enligt nämndens protokollförda "
+            "beslut. Använd Fastställ enligt nämndens beslut."
+        )
     return _transition(report, to=ReportState.HANDLED, by=by)
+
+
+def plan_decision(report: Report) -> Decision | None:
+    """The protokollsutdrag on the plan's ärende at the meeting the plan was sent to, if the
+    nämnd's decision has been recorded."""
+    if report.meeting_id is None:
+        return None
+    return (
+        Decision.objects.filter(meeting_id=report.meeting_id, item__case_id=report.case_id)
+        .select_related("meeting")
+        .first()
+    )
+
+
+@transaction.atomic
+def report_adopt(*, report: Report, by) -> Report:
+    """The nämnd has decided on the verksamhetsplan: with the recorded protokollsutdrag (its
+    meeting's date and §) the plan year's goal tree, budget version and internkontrollplan
+    become fastställda together (reports.adoption), and the plan is behandlad. When every part
+    of the year is fastställd already (adopted in its module), the plan is only marked
+    behandlad. Refused (StateError, nothing changed) for a follow-up report, a plan not sent,
+    without a recorded decision, or when only some parts are fastställda."""
+    report = _lock_report(report)
+    require(permissions.can_manage_reports(by))
+    if not report.kind.plan:
+        raise StateError("Bara en verksamhetsplan fastställs. Markera rapporten som behandlad.")
+    if report.state == ReportState.HANDLED:
+        raise StateError(f"{report.title} är redan fastställd.")
+    if report.state != ReportState.SENT:
+        raise StateError(
+            "Verksamhetsplanen måste vara skickad till nämnden innan den kan fastställas."
+        )
+    decision = plan_decision(report)
+    if decision is None:
+        where = (
+            f"sammanträdet {report.meeting.date:%Y-%m-%d}"
+            if report.meeting
+            else "ett sammanträde (planen är inte kopplad till något)"
+        )
+        raise StateError(
+            f"Nämndens beslut om {report.title.lower()} är inte protokollfört. För in "
+            f"protokollsutdraget (§ och beslut) för ärende {report.case.dnr} på {where} först."
+        )
+    status = adoption.adoption_status(report.year, report.committee)
+    already = bool(status) and all(text for _title, text in status)
+    if not already:  # a part already fastställd on its own is refused there, nothing changed
+        adoption.adopt_plan_year_for_decision(decision=decision, year=report.year, by=by)
+    _transition(report, to=ReportState.HANDLED, by=by)
+    audit.record(
+        "report.adopted",
+        by=by,
+        target=report,
+        changes={"beslut": (None, f"{decision.meeting.date:%Y-%m-%d} § {decision.paragraph}")},
+        reason="Planårets delar var redan fastställda." if already else "",
+    )
+    return report
 
 
 @transaction.atomic
@@ -548,10 +641,31 @@ def report_correction_add(*, report: Report, text: str, by, section=None) -> Rep
     return correction
 
 
+PLAN_DISPATCH_TO = "Kommunstyrelsen"
+
+
 def decision_proposal(report: Report) -> str:
-    """ "Socialnämnden tar del av delårsrapport per augusti 2024."""
+    """ "Socialnämnden tar del av delårsrapport per augusti 2024."; for a verksamhetsplan
+    "Socialnämnden fastställer förvaltningens förslag till verksamhetsplan och budget …"."""
+    if report.kind.plan:
+        return (
+            f"{report.committee.name} fastställer förvaltningens förslag till verksamhetsplan "
+            "och budget inklusive mål, ekonomiska ramar, konkurrensplan och internkontrollplan."
+        )
     name = report.kind.name
     return f"{report.committee.name} tar del av {name[:1].lower()}{name[1:]} {report.year}."
+
+
+def memo_summary(report: Report) -> str:
+    if report.kind.plan:
+        return (
+            f"{report.title} beskriver nämndens mål, mått och aktiviteter, budget, "
+            f"konkurrensplan och internkontrollplan för {report.year}."
+        )
+    return (
+        f"{report.title} redovisar nämndens verksamhet, mål och ekonomi "
+        f"{PERIOD_LABELS[report.period]}."
+    )
 
 
 @transaction.atomic
@@ -571,10 +685,11 @@ def report_memo_create(*, report: Report, by):
     data.update(
         title=report.title,
         decision_proposal=decision_proposal(report),
-        summary=f"{report.title} redovisar nämndens verksamhet, mål och ekonomi "
-        f"{PERIOD_LABELS[report.period]}.",
+        summary=memo_summary(report),
         dispatch_bulleted=memo.dispatch_bulleted,
     )
+    if report.kind.plan:  # the decision goes to kommunstyrelsen, a plain line as in the source
+        data.update(dispatch_to=PLAN_DISPATCH_TO, dispatch_bulleted=False)
     memo = casework_services.memo_save(memo=memo, version=memo.version, data=data, by=by)
     report.memo = memo
     report.save(update_fields=["memo"])

@@ -11,6 +11,9 @@ class SolnaSnConfig(AppConfig):
         # Each app says what waits for a user on the start page in <app>/worklist.py
         # (see solna_sn.worklist).
         autodiscover_modules("worklist")
+        # Each module registers its part of the verksamhetsplan in <app>/planning.py
+        # (see solna_sn.planning).
+        autodiscover_modules("planning")
 
 
 class SolnaAdminConfig(AdminConfig):

@@ -33,6 +33,12 @@ class DemoUser:
     unit_codes: tuple[str, ...] = ()
 
 
+# Verksamhetsplan och budget 2025 was fastställd at the meeting of 7 October 2024 (goal
+# tree, budget version and internkontrollplan together). The protokoll's § is not in the
+# sources: a demo assumption, shared by every loader that records or adopts the decision.
+VP_2025_DECIDED_ON = datetime.date(2024, 10, 7)
+VP_2025_PARAGRAPH = "§ 64"
+
 DEMO_USERS = [
     DemoUser("handlaggare", "Hanna", "Berg", Role.HANDLAGGARE, "Utredare", ("BOU",)),
     DemoUser("controller", "Carl", "Ekström", Role.CONTROLLER, "Controller", ("EA", "BOU", "VUX")),

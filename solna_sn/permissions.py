@@ -195,6 +195,19 @@ def can_edit_goal_tree(user) -> bool:
     return _role(user) in LEADERSHIP_ROLES or _role(user) == Role.ADMINISTRATOR
 
 
+def can_start_plan_year(user) -> bool:
+    """Start next year's verksamhetsplan as a copy of this year's (goal tree, budget,
+    taxor, kvalitetsdeklarationer, internkontrollplan): förvaltningsledning."""
+    return _role(user) in LEADERSHIP_ROLES
+
+
+def can_adopt_plan_year(user) -> bool:
+    """Record that the nämnd fastställt the year's plan (goal tree, budget version,
+    internkontrollplan), and start a new revision of an adopted goal tree:
+    förvaltningsledning, who keep the protokoll."""
+    return _role(user) in LEADERSHIP_ROLES
+
+
 def can_assign_goal_assessments(user) -> bool:
     """Give an assessment to a writer, or write any of them: förvaltningsledning."""
     return _role(user) in LEADERSHIP_ROLES

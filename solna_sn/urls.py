@@ -17,6 +17,7 @@ urlpatterns = [
     path("avtal/", include("contracts.urls")),
     path("ekonomi/", include("economy.urls")),
     path("mal/", include("goals.urls")),
+    path("rapporter/riskkopplingar/", include("reports.risk_link_urls")),
     path("rapporter/", include("reports.urls")),
     path("", include("printing.urls")),
     path("", include("casework.urls")),

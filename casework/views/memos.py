@@ -24,6 +24,7 @@ from casework.forms import (
     SignatoryForm,
     own_unit,
 )
+from casework.meeting_papers import handlingar_for
 from casework.models import (
     Case,
     Memo,
@@ -220,6 +221,8 @@ def _memo_page(request, memo, *, form=None, status=200, **extra):
         "render": renders.get(RenderKind.MEMO),
         "revisions": Memo.objects.filter(case=memo.case).order_by("-revision"),
         "max_upload_mb": settings.MEMO_ATTACHMENT_MAX_BYTES // (1024 * 1024),
+        # Documents other apps list in the Handlingar (the verksamhetsplan the memo presents).
+        "listed_handlingar": handlingar_for([memo.pk]).get(memo.pk, []),
         **extra,
     }
     return render(request, "casework/memo_detail.html", context, status=status)

@@ -19,7 +19,9 @@ class BudgetVersionKind(models.TextChoices):
 
 
 class BudgetVersion(models.Model):
-    """One version of a year's budget. Locked (fastställd) versions cannot be changed."""
+    """One version of a year's budget. Locked (fastställd) versions cannot be changed; a
+    change after adoption is a new version (justerad budget). The verksamhetsplan's version
+    is fastställd with the plan (decided_on, decided_by, decision_paragraph, is_locked)."""
 
     committee = models.ForeignKey(
         Committee, on_delete=models.PROTECT, related_name="budget_versions", verbose_name="nämnd"
@@ -31,6 +33,12 @@ class BudgetVersion(models.Model):
     )
     decided_on = models.DateField("beslutad", null=True, blank=True)
     decided_by = models.CharField("beslutad av", max_length=100, blank=True)
+    decision_paragraph = models.CharField(
+        "beslutsparagraf",
+        max_length=40,
+        blank=True,
+        help_text="Paragrafen i nämndens protokoll när versionen fastställts, till exempel § 64.",
+    )
     note = models.TextField("anteckning", blank=True)
     is_locked = models.BooleanField("låst", default=False)
     created_at = models.DateTimeField("skapad", auto_now_add=True)

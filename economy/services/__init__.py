@@ -13,6 +13,11 @@ from economy.services.common import (
     parse_figure,
 )
 from economy.services.personnel import PERSONNEL_FIELDS, personnel_save, personnel_sheet_create
+from economy.services.plan_year import (
+    plan_budget_adopt,
+    plan_version_problem,
+    plan_year_copy,
+)
 from economy.services.registers import (
     REGISTER_FIELDS,
     register_copy_year,
@@ -43,6 +48,9 @@ __all__ = [
     "parse_figure",
     "personnel_save",
     "personnel_sheet_create",
+    "plan_budget_adopt",
+    "plan_version_problem",
+    "plan_year_copy",
     "register_copy_year",
     "register_delete",
     "register_save",

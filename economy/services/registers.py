@@ -118,6 +118,7 @@ def register_copy_year(*, model, committee, from_year: int, to_year: int, by) ->
     audit.record(
         f"economy.{model._meta.model_name}_year_copied",
         by=by,
+        target=committee,
         changes={"år": (from_year, to_year)},
         reason=f"{created} rader kopierade",
     )

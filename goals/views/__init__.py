@@ -23,6 +23,7 @@ from goals.views.items import (
     measure_edit,
     measure_preview,
 )
+from goals.views.planning import plan_changes, plan_next, plan_revise
 from goals.views.tree import copy, follow_up, index, plan_table, tree
 
 __all__ = [
@@ -48,6 +49,9 @@ __all__ = [
     "measure_edit",
     "measure_preview",
     "measure_value",
+    "plan_changes",
+    "plan_next",
+    "plan_revise",
     "plan_table",
     "tree",
 ]

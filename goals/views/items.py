@@ -204,7 +204,7 @@ def goal_detail(request, pk):
         "rows": figure_rows(plan, measures),
         "activities": list(goal.activities.all()),
         "assessments": [(slug, label, assessments.get(slug)) for slug, label, _short in PERIODS],
-        "can_edit": permissions.can_edit_goal_tree(request.user),
+        "can_edit": permissions.can_edit_goal_tree(request.user) and not goal.plan.is_adopted,
         "config": services.settings_for(plan.committee),
     }
     return render(request, "goals/goal_detail.html", context)

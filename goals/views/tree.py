@@ -73,7 +73,11 @@ def tree(request, year):
         "config": services.settings_for(committee),
         "years": years,
         "next_exists": any(y.year == plan.year + 1 for y in years),
-        "can_edit": permissions.can_edit_goal_tree(request.user),
+        "previous_exists": any(y.year == plan.year - 1 for y in years),
+        "may_edit_tree": permissions.can_edit_goal_tree(request.user),
+        "can_edit": permissions.can_edit_goal_tree(request.user) and not plan.is_adopted,
+        "can_start_next": permissions.can_start_plan_year(request.user),
+        "can_revise": permissions.can_adopt_plan_year(request.user) and plan.is_adopted,
         "periods": PERIODS,
     }
     return render(request, "goals/tree.html", context)

@@ -1,5 +1,6 @@
 """Konkurrensutsättning: Uppföljning av genomförda upphandlingar (table) and the
-Avtalsuppföljning paragraph, from contracts/reporting.py."""
+Avtalsuppföljning paragraph for the follow-ups; the verksamhetsplan's konkurrensplan (Avtal som
+ska upphandlas). From contracts/reporting.py."""
 
 from __future__ import annotations
 
@@ -33,3 +34,18 @@ def konkurrensutsattning(period: ReportPeriod) -> Generated:
         {"procurements": procurements, "year": period.year, "paragraph": paragraph},
     )
     return Generated(html, figures, warnings)
+
+
+@register("contracts.konkurrensplan", "Konkurrensplan: avtal som ska upphandlas (verksamhetsplan)")
+def konkurrensplan(period: ReportPeriod) -> Generated:
+    """The konkurrensplan of the plan year: the procurements put in that year's plan."""
+    procurements = list(reporting.procurements_to_tender(period.year))
+    figures = [
+        Figure(
+            "contracts.konkurrensplan.antal",
+            f"Antal avtal som ska upphandlas {period.year}",
+            str(len(procurements)),
+        )
+    ]
+    html = render("contracts_konkurrensplan", {"procurements": procurements, "year": period.year})
+    return Generated(html, figures)

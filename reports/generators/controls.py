@@ -1,13 +1,15 @@
 """Intern kontroll: the period's Uppföljning av internkontrollplan (risk | kontrollmoment |
 resultat) and the samlad bedömning; the verksamhetsplan's internkontrollplan with its risk
-matrix. From controls/reporting.py. Only approved results are printed; every risk without one
-is a warning."""
+matrix, each risk with the nämndmål it threatens (reports.risk_links). From
+controls/reporting.py. Only approved results are printed; every risk without one is a warning."""
 
 from __future__ import annotations
 
 from controls import reporting
+from reports import risk_links
 from reports.generators.base import Figure, Generated, ReportPeriod, register
 from reports.generators.common import period_text, render, unavailable
+from reports.models import RiskGoalLink
 
 
 def follow_up_figures(table: reporting.FollowUpTable) -> list[Figure]:
@@ -55,6 +57,28 @@ def plan(period: ReportPeriod) -> Generated:
     table = reporting.plan_table(committee_id=period.committee_id, year=period.year)
     if table is None:
         return unavailable(f"Det finns ingen internkontrollplan för {period.year}.")
-    warnings = [] if table.adopted else [f"{table.label} är inte fastställd."]
+    # In the verksamhetsplan the plan is a proposal, fastställd with it (reports.adoption).
+    warnings = [] if table.adopted or period.plan else [f"{table.label} är inte fastställd."]
     scale = range(1, table.scale_max + 1)
-    return Generated(render("controls_plan", {"plan": table, "scale": scale}), [], warnings)
+    goals = linked_goals(period)
+    groups = [
+        (group.process, [(risk, goals.get(risk.key, [])) for risk in group.risks])
+        for group in table.groups
+    ]
+    context = {"plan": table, "scale": scale, "groups": groups, "links": bool(goals)}
+    return Generated(render("controls_plan", context), [], warnings)
+
+
+def linked_goals(period: ReportPeriod) -> dict[str, list[str]]:
+    """risk key → the titles of the nämndmål it is linked to (reports.risk_links), for the
+    plan in force for the year."""
+    links = risk_links.links_for_year(period.year, period.committee_id)
+    if not links:
+        return {}
+    keys = {
+        risk_id: str(key)
+        for risk_id, key in RiskGoalLink.objects.filter(risk_id__in=links).values_list(
+            "risk_id", "risk__key"
+        )
+    }
+    return {keys[risk_id]: [goal.title for goal in goals] for risk_id, goals in links.items()}

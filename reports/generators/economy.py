@@ -108,6 +108,15 @@ def personal(period: ReportPeriod) -> Generated:
     return Generated(html, personnel_figures(table), warnings)
 
 
+def budget_figures(table: reporting.PrintedTable) -> list[Figure]:
+    """economy.budget.<table code>.<row code>.<column code>: the same key whether the VP prints
+    its budget tables together (economy.budget) or one per section."""
+    return [
+        Figure(f"economy.budget.{table.code}.{f.key.split('.', 2)[2]}", f.label, f.text)
+        for f in table_figures("budget", table)
+    ]
+
+
 @register("economy.budget", "Driftbudget och investeringsbudget (verksamhetsplan)")
 def budget(period: ReportPeriod) -> Generated:
     """The VP's budget tables for `period.year` (a verksamhetsplan 2025 has year 2025)."""
@@ -116,13 +125,71 @@ def budget(period: ReportPeriod) -> Generated:
     )
     if not tables:
         return unavailable(f"Budgeten för {period.year} har inga siffror.")
-    figures = [
-        Figure(f"economy.budget.{table.code}.{f.key.split('.', 2)[2]}", f.label, f.text)
-        for table in tables
-        for f in table_figures("budget", table)
-    ]
+    figures = [f for table in tables for f in budget_figures(table)]
     warnings = [w for table in tables for w in table_warnings(table)]
     html = "\n".join(
         render("economy_table", {"table": table, "commentary": False}) for table in tables
     )
     return Generated(html, figures, warnings)
+
+
+# Generator key suffix → (the VP table's code, what the message calls it).
+BUDGET_TABLES = {
+    "driftbudget_namnd": ("VP_DRIFTBUDGET_NAMND", "Driftbudgeten för nämnden"),
+    "driftbudget_verksamhet": ("VP_DRIFTBUDGET_VERKSAMHET", "Driftbudgeten per verksamhet"),
+    "investeringsbudget": ("VP_INVESTERINGSBUDGET", "Investeringsbudgeten"),
+}
+
+
+def _budget_table(name: str, period: ReportPeriod) -> Generated:
+    code, what = BUDGET_TABLES[name]
+    table = reporting.table(code, year=period.year, period="plan", committee=period.committee_id)
+    if table is None:
+        return unavailable(f"{what} har inga siffror för {period.year}.")
+    html = render("economy_table", {"table": table, "commentary": False})
+    return Generated(html, budget_figures(table), table_warnings(table))
+
+
+@register("economy.driftbudget_namnd", "Driftbudget, nämnd (verksamhetsplan)")
+def driftbudget_namnd(period: ReportPeriod) -> Generated:
+    return _budget_table("driftbudget_namnd", period)
+
+
+@register("economy.driftbudget_verksamhet", "Driftbudget, per verksamhet (verksamhetsplan)")
+def driftbudget_verksamhet(period: ReportPeriod) -> Generated:
+    return _budget_table("driftbudget_verksamhet", period)
+
+
+@register("economy.investeringsbudget", "Investeringsbudget (verksamhetsplan)")
+def investeringsbudget(period: ReportPeriod) -> Generated:
+    return _budget_table("investeringsbudget", period)
+
+
+@register("economy.taxor", "Nämndens taxor och avgifter (verksamhetsplan)")
+def taxor(period: ReportPeriod) -> Generated:
+    rows = reporting.tariffs(year=period.year, committee=period.committee_id)
+    if not rows:
+        return unavailable(f"Det finns inga taxor och avgifter för {period.year}.")
+    warnings = [f"Taxor och avgifter: {w}" for row in rows for w in row.warnings]
+    figures = [
+        Figure("economy.taxor.antal", f"Antal taxor och avgifter {period.year}", str(len(rows)))
+    ]
+    return Generated(
+        render("economy_taxor", {"rows": rows, "year": period.year}), figures, warnings
+    )
+
+
+@register("economy.kvalitetsdeklarationer", "Kvalitetsdeklarationer (verksamhetsplan)")
+def kvalitetsdeklarationer(period: ReportPeriod) -> Generated:
+    rows = reporting.quality_declarations(year=period.year, committee=period.committee_id)
+    if not rows:
+        return unavailable(f"Det finns inga kvalitetsdeklarationer för {period.year}.")
+    figures = [
+        Figure(
+            "economy.kvalitetsdeklarationer.antal",
+            f"Antal kvalitetsdeklarationer {period.year}",
+            str(len(rows)),
+        )
+    ]
+    html = render("economy_kvalitetsdeklarationer", {"rows": rows, "year": period.year})
+    return Generated(html, figures)

@@ -108,3 +108,36 @@ def plan(period: ReportPeriod) -> Generated:
         if not goal.activities
     ]
     return Generated(render("goals_plan", {"plan": report}), [], warnings)
+
+
+def _plan_part(period: ReportPeriod, **show) -> Generated:
+    try:
+        report = reporting.plan(committee=committee(period), year=period.year)
+    except reporting.PlanYearMissing as error:
+        return unavailable(str(error))
+    warnings = []
+    if show.get("goals"):
+        warnings = [
+            f"{goal.level} {goal.number} har inga aktiviteter."
+            for group in report.groups
+            for goal in group.goals
+            if not goal.activities
+        ]
+    return Generated(render("goals_plan", {"plan": report, "show": show}), [], warnings)
+
+
+@register("goals.vision", "Vision och övergripande mål (verksamhetsplan)")
+def vision(period: ReportPeriod) -> Generated:
+    return _plan_part(period, upper=True)
+
+
+@register(
+    "goals.namndmal", "Nämndmål: tabell med Agenda 2030, mått och aktiviteter (verksamhetsplan)"
+)
+def namndmal(period: ReportPeriod) -> Generated:
+    return _plan_part(period, goals=True)
+
+
+@register("goals.ongoing", "Löpande verksamhet enligt reglemente (verksamhetsplan)")
+def ongoing(period: ReportPeriod) -> Generated:
+    return _plan_part(period, ongoing=True)

@@ -113,6 +113,7 @@ def report_detail(request, pk):
             "correction_form": CorrectionForm(),
             "corrections": report.corrections.select_related("created_by"),
             "render": printing_services.latest(report, kind=services.RENDER_KIND),
+            "decision": services.plan_decision(report) if report.kind.plan else None,
         },
     )
 
@@ -140,6 +141,11 @@ def report_transition(request, pk, action):
         "behandlad": (
             lambda: services.report_mark_handled(report=report, by=user),
             "Rapporten är markerad som behandlad av nämnden.",
+        ),
+        "faststall": (
+            lambda: services.report_adopt(report=report, by=user),
+            "Verksamhetsplanen är fastställd: målträdet, budgeten och internkontrollplanen "
+            "är fastställda enligt nämndens beslut.",
         ),
     }
     if action not in steps:

@@ -74,6 +74,7 @@ from goals.models import (
 )
 from printing import services as printing_services
 from printing.models import RenderedDocument
+from reports import risk_links
 from reports.models import Report
 from solna_sn import demo as solna_demo
 from solna_sn import services as solna_services
@@ -311,6 +312,17 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     # The demo's open åtgärd belongs to BOU, the handläggare's own enhet.
     "controls:action_done": post_only(STAFF, lambda d: {"pk": d.action}),
     "controls:plan_import": Row(get=allow(PLANNERS), post=allow(PLANNERS)),
+    # Risks linked to nämndmål (reports.risk_links), on the 2026 draft plan: staff read, those
+    # who draft the plan (can_edit_control_plan) link and unlink.
+    "risk_links:plan": get_only(STAFF, lambda d: {"plan_pk": d.links["plan"]}),
+    "risk_links:add": post_only(
+        PLANNERS, lambda d: {"plan_pk": d.links["plan"]}, body=lambda d: d.links["add"]
+    ),
+    # The draft revision of the 2025 plan takes its adopted revision's links.
+    "risk_links:from_previous": post_only(PLANNERS, lambda d: {"plan_pk": d.draft_plan}),
+    "risk_links:remove": Row(
+        get=allow(PLANNERS), post=allow(PLANNERS), kwargs=lambda d: {"pk": d.links["link"]}
+    ),
     # The controller's own upload: hidden from the other planners.
     "controls:plan_import_preview": Row(
         get=allow({C}, **{G: NOT_FOUND, F: NOT_FOUND}),
@@ -432,35 +444,50 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
         PLANNERS, lambda d: {"slug": "taxor", "year": 2025, "pk": d.economy["tariff"]}
     ),
     "economy:register_copy": post_only(PLANNERS, lambda d: {"slug": "taxor", "year": 2025}),
-    # --- Mål (2024 with the assessments per augusti 2024; 2025, the copy, for new items) ------
+    # --- Mål (2024 with the assessments per augusti 2024; 2025 is fastställd, so 2026, the
+    # planning copy, takes new items) ---------------------------------------------------------
     # Staff read; förvaltningsledning and the administratör keep the tree (can_edit_goal_tree);
-    # förvaltningsledning assigns writers. Nämndmål 3 (BOU) per augusti 2024 is written by the
-    # handläggare, so she and förvaltningsledning may save it and its figures; the uppdrag's
-    # assessment has no writer: förvaltningsledning only.
+    # förvaltningsledning assigns writers, starts next year and revises a fastställd tree.
+    # Nämndmål 3 (BOU) per augusti 2024 is written by the handläggare, so she and
+    # förvaltningsledning may save it and its figures; the uppdrag's assessment has no writer:
+    # förvaltningsledning only.
     "goals:index": Row(get=allow(STAFF), post=allow(GOAL_EDITORS), body=lambda d: {"year": 2026}),
     "goals:tree": get_only(STAFF, lambda d: {"year": 2024}),
     "goals:copy": Row(
         get=allow(GOAL_EDITORS),
         post=allow(GOAL_EDITORS),
+        kwargs=lambda d: {"year": 2026},
+        body=lambda d: {"year": 2027},
+    ),
+    "goals:plan_next": Row(
+        get=allow(LEADERSHIP),
+        post=allow(LEADERSHIP),
+        kwargs=lambda d: {"year": 2026},
+        body=lambda d: {"year": 2027},
+    ),
+    "goals:plan_changes": get_only(STAFF, lambda d: {"year": 2026}),
+    "goals:plan_revise": Row(
+        get=allow(LEADERSHIP),
+        post=allow(LEADERSHIP),
         kwargs=lambda d: {"year": 2025},
-        body=lambda d: {"year": 2026},
+        body=lambda d: {"reason": "Ett nytt uppdrag från kommunfullmäktige"},
     ),
     "goals:goal_create": Row(
         get=allow(GOAL_EDITORS),
         post=allow(GOAL_EDITORS),
-        kwargs=lambda d: {"year": 2025},
+        kwargs=lambda d: {"year": 2026},
         body=lambda d: d.goals["new_goal"],
     ),
     "goals:activity_create": Row(
         get=allow(GOAL_EDITORS),
         post=allow(GOAL_EDITORS),
-        kwargs=lambda d: {"year": 2025},
-        body=lambda d: {"goal": d.goals["goal_2025"], "title": "Ny aktivitet", "sort_order": 9},
+        kwargs=lambda d: {"year": 2026},
+        body=lambda d: {"goal": d.goals["goal_2026"], "title": "Ny aktivitet", "sort_order": 9},
     ),
     "goals:assignment_create": Row(
         get=allow(GOAL_EDITORS),
         post=allow(GOAL_EDITORS),
-        kwargs=lambda d: {"year": 2025},
+        kwargs=lambda d: {"year": 2026},
         body=lambda d: d.goals["new_assignment"],
     ),
     "goals:plan_table": get_only(STAFF, lambda d: {"year": 2025}),
@@ -472,7 +499,7 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
         kwargs=lambda d: {"pk": d.goals["goal"]},
         body=lambda d: _form_body(GoalForm.initial_for(Goal.objects.get(pk=d.goals["goal"]))),
     ),
-    # A nämndmål of 2025 made for the test: nothing refers to it, so it is deleted.
+    # A nämndmål of 2026 made for the test: nothing refers to it, so it is deleted.
     "goals:goal_delete": post_only(GOAL_EDITORS, lambda d: {"pk": d.goals["unused_goal"]}),
     "goals:measure_create": Row(
         get=allow(GOAL_EDITORS),
@@ -502,7 +529,7 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
             MeasureForm.initial_for(Measure.objects.get(pk=d.goals["measure"]))
         ),
     ),
-    # A 2025 mått without figures, so it is deleted.
+    # A 2026 mått without figures, so it is deleted.
     "goals:measure_delete": post_only(GOAL_EDITORS, lambda d: {"pk": d.goals["unused_measure"]}),
     "goals:measure_value": post_only(
         GOAL_WRITERS,
@@ -526,7 +553,7 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
             AssignmentForm.initial_for(Assignment.objects.get(pk=d.goals["assignment"]))
         ),
     ),
-    # The 2025 uppdrag (a copy, not yet assessed), so it is deleted.
+    # The 2026 uppdrag (a copy, not yet assessed), so it is deleted.
     "goals:assignment_delete": post_only(
         GOAL_EDITORS, lambda d: {"pk": d.goals["unused_assignment"]}
     ),
@@ -662,8 +689,16 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     # Förvaltningsledning creates, assigns, reviews and sends; a section is written by its
     # writer (the handläggare's "Händelser av väsentlig betydelse") and förvaltningsledning.
     "reports:report_list": Row(get=allow(STAFF), post=allow(LEADERSHIP)),
-    "reports:report_detail": get_only(STAFF, lambda d: {"pk": d.draft_report}),
+    "reports:report_detail": (
+        get_only(STAFF, lambda d: {"pk": d.draft_report}),
+        # The adopted Verksamhetsplan och budget 2025 (also for the axe crawl).
+        get_only(STAFF, lambda d: {"pk": d.plan_report}, variant="plan"),
+    ),
     "reports:report_transition": (
+        # Fastställ: the plan is adopted already (a message), refused for the other staff.
+        post_only(
+            LEADERSHIP, lambda d: {"pk": d.plan_report, "action": "faststall"}, variant="plan"
+        ),
         post_only(
             REPORT_SECTION_WRITERS,
             lambda d: {"pk": d.draft_report, "action": "granskning"},
@@ -676,7 +711,10 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     "reports:report_checks": Row(
         get=allow(STAFF), post=allow(LEADERSHIP), kwargs=lambda d: {"pk": d.draft_report}
     ),
-    "reports:report_preview": get_only(STAFF, lambda d: {"pk": d.draft_report}),
+    "reports:report_preview": (
+        get_only(STAFF, lambda d: {"pk": d.draft_report}),
+        get_only(STAFF, lambda d: {"pk": d.plan_report}, variant="plan"),
+    ),
     "reports:report_compare": get_only(STAFF, lambda d: {"pk": d.sent_report}),
     "reports:report_word": get_only(STAFF, lambda d: {"pk": d.draft_report}),
     "reports:report_pdf": post_only(STAFF, lambda d: {"pk": d.draft_report}),
@@ -684,7 +722,10 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     "reports:report_correction": post_only(
         LEADERSHIP, lambda d: {"pk": d.sent_report}, body=lambda d: {"text": "Rättelse."}
     ),
-    "reports:section_edit": get_only(STAFF, lambda d: {"pk": d.report_section}),
+    "reports:section_edit": (
+        get_only(STAFF, lambda d: {"pk": d.report_section}),
+        get_only(STAFF, lambda d: {"pk": d.plan_section}, variant="plan"),
+    ),
     "reports:section_save": post_only({H, G, F}, lambda d: {"pk": d.report_section}),
     "reports:section_presence": post_only({H, G, F}, lambda d: {"pk": d.report_section}),
     "reports:section_mark": post_only({H, G, F}, lambda d: {"pk": d.report_section}),
@@ -755,6 +796,11 @@ class Demo:
     economy: dict = dataclasses.field(default_factory=dict)
     # Mål: the goals, mått, aktiviteter, uppdrag and assessments the goal URLs name.
     goals: dict = dataclasses.field(default_factory=dict)
+    # Risks linked to goals: the 2026 draft internkontrollplan, a link and a new one.
+    links: dict = dataclasses.field(default_factory=dict)
+    # The adopted Verksamhetsplan och budget 2025 and its generated goal section.
+    plan_report: int = 0
+    plan_section: int = 0
 
     def document(self, key: str) -> dict:
         """The path parameters of /pdf/…/ for a document, by the pattern's own names."""
@@ -809,14 +855,30 @@ def _form_body(initial: dict) -> dict:
     return body
 
 
+def _links(by: User) -> dict:
+    """The 2026 draft internkontrollplan: risk 1 linked to nämndmål 1 (to remove) and the body
+    that links risk 2 to nämndmål 2."""
+    plan = ControlPlan.objects.get(year=2026)
+    goals = list(
+        Goal.objects.filter(plan__year=2026, level__code="NAMNDMAL").order_by("sort_order", "pk")
+    )
+    risks = {risk.number: risk for risk in plan.risks.all()}
+    link = risk_links.link_add(risk=risks[1], goal=goals[0], by=by)
+    return {
+        "plan": plan.pk,
+        "link": link.pk,
+        "add": {"risk": risks[2].pk, "goal": goals[1].pk},
+    }
+
+
 def _goals(by: User) -> dict:
     """Nämndmål 3 (BOU) of 2024, with its first hand-entered mått, an activity and the
     assessment per augusti 2024 (written by the handläggare); the KF uppdrag of 2024 and its
-    assessment; 2025's copy of both for new items; and what may be deleted: a new nämndmål of
-    2025, a 2025 mått without figures and the 2025 uppdrag (not yet assessed)."""
+    assessment; 2026's copy (2025 is fastställd) for new items; and what may be deleted: a new
+    nämndmål of 2026, a 2026 mått without figures and the 2026 uppdrag (not yet assessed)."""
     nm3 = Goal.objects.get(plan__year=2024, level__code="NAMNDMAL", responsible_unit__code="BOU")
     nm3_2025 = Goal.objects.get(
-        plan__year=2025, level__code="NAMNDMAL", responsible_unit__code="BOU"
+        plan__year=2026, level__code="NAMNDMAL", responsible_unit__code="BOU"
     )
     measure = nm3.measures.filter(source="manual").order_by("sort_order", "pk").first()
     stored = MeasureValue.objects.get(measure=measure, period="augusti")
@@ -835,18 +897,18 @@ def _goals(by: User) -> dict:
     assignment = Assignment.objects.get(plan__year=2024)
     return {
         "goal": nm3.pk,
-        "goal_2025": nm3_2025.pk,
+        "goal_2026": nm3_2025.pk,
         "measure": measure.pk,
         "activity": nm3.activities.order_by("sort_order", "pk").first().pk,
         "assessment": GoalAssessment.objects.get(goal=nm3, period="augusti").pk,
         "assignment": assignment.pk,
         "assignment_assessment": assignment.assessments.get(period="augusti").pk,
         "unused_goal": unused.pk,
-        "unused_measure": Measure.objects.filter(goal__plan__year=2025, values__isnull=True)
+        "unused_measure": Measure.objects.filter(goal__plan__year=2026, values__isnull=True)
         .order_by("pk")
         .first()
         .pk,
-        "unused_assignment": Assignment.objects.get(plan__year=2025).pk,
+        "unused_assignment": Assignment.objects.get(plan__year=2026).pk,
         "new_goal": {
             "level": nm3_2025.level_id,
             "parent": parent_2025.pk,
@@ -942,9 +1004,11 @@ def _load() -> Demo:
 
     economy = _economy(client)
     goals = _goals(granskare)
+    links = _links(granskare)
     followup = ContractFollowUp.objects.filter(activities__isnull=False).distinct().get()
     contract = Contract.objects.filter(unit__code="VUX", extensions__isnull=False).first()
     annual = Report.objects.get(kind__code="arsredovisning", year=2024)
+    plan_report = Report.objects.get(kind__code="verksamhetsplan", year=2025)
     return Demo(
         users=users,
         documents=documents,
@@ -996,6 +1060,9 @@ def _load() -> Demo:
         report_section=annual.sections.get(title="Händelser av väsentlig betydelse").pk,
         economy=economy,
         goals=goals,
+        links=links,
+        plan_report=plan_report.pk,
+        plan_section=plan_report.sections.get(generator="goals.namndmal").pk,
     )
 
 

@@ -391,3 +391,65 @@ def test_varav_rows_must_add_up_to_their_total():
     assert personnel.parts_warning("Antal anställda", D(229), parts, 0) == (
         "Antal anställda: 229, men varav kvinnor + varav män är 223."
     )
+
+
+# --- Förändring and the sums of the published VP 2025 (pure) ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("last_year", "next_year", "change"),
+    [
+        # Driftbudget, nämnd (VP 2025): Budget 2024 − Budget 2025.
+        ("45.8", "36.7", "9.1"),  # Intäkter
+        ("-272.6", "-267.9", "-4.7"),  # Kostnader
+        ("-226.8", "-231.2", "4.4"),  # Nettokostnader: higher net cost
+        # Driftbudget, per verksamhet.
+        ("-43.3", "-45.2", "1.9"),  # Ekonomi- och arbetsmarknadsenheten
+        ("-98.0", "-100.5", "2.5"),  # Barn- och ungdomsenheten
+        ("-15.6", "-15.6", "0.0"),  # Stab och central ledning
+    ],
+)
+def test_plan_change_is_last_year_minus_next_year_on_the_published_figures(
+    last_year, next_year, change
+):
+    assert tables.plan_change(D(last_year), D(next_year)) == D(change)
+
+
+def test_plan_change_without_one_of_the_years_is_none():
+    assert tables.plan_change(None, D("-231.2")) is None
+    assert tables.plan_change(D("-226.8"), None) is None
+
+
+def test_vp_2025_budget_sums_give_the_published_minus_231_2():
+    namnd = seed.spec("VP_DRIFTBUDGET_NAMND", 2025)
+    given = {
+        ("INTAKTER", "BUDGET"): D("36.7"),
+        ("KOSTNADER", "BUDGET"): D("-267.9"),
+        ("INTAKTER", "BUDGET_FG"): D("45.8"),
+        ("KOSTNADER", "BUDGET_FG"): D("-272.6"),
+    }
+    result = tables.compute(namnd, given, months=12)
+    assert result.text("NETTO", "BUDGET") == "-231,2"
+    assert result.text("NETTO", "BUDGET_FG") == "-226,8"
+    assert result.text("NETTO", "FORANDRING") == "4,4"
+    assert result.warnings == []
+
+    per_unit = seed.spec("VP_DRIFTBUDGET_VERKSAMHET", 2025)
+    rows = {"STAB": "-15.6", "VUX": "-69.9", "EA": "-45.2", "BOU": "-100.5"}
+    result = tables.compute(
+        per_unit, {(code, "BUDGET"): D(v) for code, v in rows.items()}, months=12
+    )
+    assert result.text("SUMMA", "BUDGET") == "-231,2"
+
+
+def test_vp_rows_that_do_not_add_up_warn_and_keep_the_given_total():
+    spec = seed.spec("VP_DRIFTBUDGET_VERKSAMHET", 2025)
+    rows = {"STAB": "-15.6", "VUX": "-69.9", "EA": "-45.2", "BOU": "-100.5"}
+    given = {(code, "BUDGET"): D(v) for code, v in rows.items()}
+    given[("SUMMA", "BUDGET")] = D("-230.2")
+    result = tables.compute(spec, given, months=12)
+    assert result.value("SUMMA", "BUDGET") == D("-230.2")  # printed as given, not corrected
+    assert result.warnings == [
+        "Summa nettokostnader, Budget 2025: angivet -230,2 men raderna summerar till -231,2 "
+        "(skillnad 1,0; avrundning förklarar högst 0,4 för 4 rader)."
+    ]

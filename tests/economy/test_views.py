@@ -427,6 +427,12 @@ def test_the_grid_keeps_a_constant_number_of_queries_as_rows_grow(client, econom
     url = sheet_url("VP_DRIFTBUDGET_VERKSAMHET")
     rowset = sheet.definition.rowset
     total = TableRow.objects.get(rowset=rowset, code="SUMMA")
+    # The demo's Budget 2025 is fastställd (locked) with the VP: open it for the new rows.
+    services.budget_version_set_locked(
+        version=sheet.budget_version,
+        locked=False,
+        by=User.objects.get(username="forvaltningschef"),
+    )
 
     def add_rows(n):
         for i in range(n):

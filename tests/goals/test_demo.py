@@ -21,7 +21,10 @@ def test_demo_trees_assessments_and_key_figures(db):
     controller = User.objects.get(username="controller")
     # Goals first, metrics afterwards: the computed mått reads its series when shown.
     summary = demo.load(by=controller)
-    assert summary == "nya målträd 2024 och 2025; 4 nya bedömningar per augusti 2024."
+    assert summary == (
+        "nya målträd 2024, 2025 och 2026 (planering, kopia av 2025); 4 nya bedömningar per "
+        "augusti 2024; 2025 fastställt 2024-10-07."
+    )
     metrics_demo.load(by=controller)
 
     report = reporting.follow_up(committee=committee, year=2024, period="augusti")

@@ -50,5 +50,5 @@ def test_demo_loads_a_sent_delarsrapport_and_an_annual_report_in_progress():
     cells = {c.text for t in document.tables for r in t.rows for c in r.cells}
     assert "-138,2" in cells and "7,1" in cells
     call_command("load_demo", stdout=io.StringIO())  # idempotent
-    assert Report.objects.count() == 2
+    assert Report.objects.count() == 3  # and the Verksamhetsplan och budget 2025
     print(out.getvalue())

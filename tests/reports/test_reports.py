@@ -37,7 +37,13 @@ def _approve(report, people):
 
 def test_seeded_kinds_carry_the_outline_of_the_sources(committee):
     kinds = services.kinds_seed(committee=committee)
-    assert [k.code for k in kinds] == ["budgetuppfoljning", "delarsrapport", "arsredovisning"]
+    assert [k.code for k in kinds] == [
+        "budgetuppfoljning",
+        "delarsrapport",
+        "arsredovisning",
+        "verksamhetsplan",
+    ]
+    assert [k.plan for k in kinds] == [False, False, False, True]
     delar = ReportKind.objects.get(code="delarsrapport")
     titles = [s.title for s in delar.outline.order_by("order") if s.in_toc]
     assert titles[:4] == [
@@ -51,7 +57,7 @@ def test_seeded_kinds_carry_the_outline_of_the_sources(committee):
     assert {"goals.follow_up", "economy.resultatrakning", "metrics.verksamhetsmatt"} <= generators
     assert delar.outline.get(title="Nämndmål").parent.title == "Mål och uppdrag"
     services.kinds_seed(committee=committee)  # idempotent
-    assert ReportKind.objects.filter(committee=committee).count() == 3
+    assert ReportKind.objects.filter(committee=committee).count() == 4
 
 
 def test_report_sections_follow_the_outline_and_headings_match_the_toc(report, people, client):

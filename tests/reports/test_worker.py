@@ -78,3 +78,41 @@ def test_the_worker_renders_the_demo_delarsrapport(celery_worker, monkeypatch):
     assert "Målet uppfylls i år" in text
     assert "10 210" in text
     assert_accessible(pdf, html=document.html)
+
+
+def test_the_worker_renders_the_demo_verksamhetsplan(celery_worker, monkeypatch):
+    """The demo Verksamhetsplan och budget 2025 as sent: the goal table with Agenda 2030, an
+    activity, the driftbudget's -231,2 and a row of the konkurrensplan."""
+    monkeypatch.setattr(demo, "render_sent", lambda **kwargs: 0)  # the worker renders it here
+    call_command("load_demo", stdout=io.StringIO())
+    plan = Report.objects.get(kind__code="verksamhetsplan", year=2025)
+    sections = plan.sections.select_related("writer", "unit", "last_writer").order_by("order")
+    html = printed.report_html(assembly.assemble(plan, sections))
+    chief = User.objects.get(username="forvaltningschef")
+    document = services.pdf_request(report=plan, html=html, by=chief)
+    assert wait_for(
+        lambda: (
+            RenderedDocument.objects.get(pk=document.pk).status
+            in (RenderStatus.DONE, RenderStatus.FAILED)
+        )
+    )
+    document.refresh_from_db()
+    assert document.status == RenderStatus.DONE, document.error
+    pdf = stored_bytes(document)
+    if path := os.environ.get("PLAN_PDF_OUT"):  # to look at the pages
+        with open(path, "wb") as handle:
+            handle.write(pdf)
+    assert document.sent_version
+    text = pdflib.text_of(pdf)
+    flat = " ".join(text.split())
+    assert "Övergripande mål Nämndmål" in flat  # the goal table's header row
+    assert "Socialnämnden ska säkerställa att barn och ungdomar inte far illa." in flat
+    assert "Arbeta för ökad klientkontakt och delaktighet" in flat  # an activity
+    assert "Aktiviteter Beskrivning" in flat
+    assert "-231,2" in text
+    assert "Avrop av fordon till socialförvaltningen SN/2023:94" in flat  # the konkurrensplan
+    pages = [page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages]
+    toc = next(page for page in pages if "Innehållsförteckning" in page)
+    entries = re.findall(r"^(\S.*?) ?\.{3,} ?(\d+)$", toc, re.MULTILINE)
+    assert {"Mål och uppdrag", "Ekonomi", "Konkurrensutsättning"} <= {t for t, _ in entries}
+    assert_accessible(pdf, html=document.html)
