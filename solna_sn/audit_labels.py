@@ -97,6 +97,8 @@ ACTIONS: dict[str, str] = {
     "followup.deficiency_added": "Brist tillagd",
     "followup.deficiency_removed": "Brist borttagen",
     # Ekonomi
+    "economy.budget_version_adopted": "Budgetversion fastställd med verksamhetsplanen",
+    "economy.plan_year_copied": "Budget och planens tabeller kopierade till nästa planår",
     "economy.sheet_created": "Ekonomisk tabell skapad",
     "economy.sheet_locked": "Ekonomisk tabell låst",
     "economy.sheet_reopened": "Ekonomisk tabell öppnad igen",
@@ -114,6 +116,8 @@ ACTIONS: dict[str, str] = {
     "economy.personnel_sheet_created": "Personaltabell skapad",
     "economy.personnel_changed": "Personalnyckeltal ändrade",
     # Mål och uppdrag
+    "goal_plan.adopted": "Målträd fastställt av nämnden",
+    "goal_plan.revised": "Ny revision av ett fastställt målträd",
     "goal_settings.created": "Inställningar för mål skapade",
     "goal_plan.created": "Målträd skapat",
     "goal_plan.copied": "Målträd kopierat från förra året",
@@ -135,6 +139,12 @@ ACTIONS: dict[str, str] = {
     "assignment_assessment.assigned": "Bedömning av uppdrag tilldelad",
     "assignment_assessment.saved": "Bedömning av uppdrag sparad",
     # Uppföljningsrapporter
+    "report.adopted": "Verksamhetsplan fastställd enligt nämndens beslut",
+    "report_kind.outline_applied": "Disposition vald för en rapporttyp",
+    "risk_goal_link.created": "Risk kopplad till ett nämndmål",
+    "risk_goal_link.removed": "Koppling mellan risk och nämndmål borttagen",
+    "risk_goal_link.revision_copied": "Risk–mål-kopplingar tagna till ny revision",
+    "risk_goal_link.year_copied": "Kopplingar mellan risker och nämndmål kopierade till nästa år",
     "report_kind.seeded": "Rapporttyp inlagd",
     "report.created": "Rapport skapad",
     **{f"report.{state}": f"Rapport {step}" for state, step in _STATE_STEPS.items()},
