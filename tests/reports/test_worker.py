@@ -44,10 +44,9 @@ def wait_for(predicate, timeout=180.0):
     return False
 
 
-def test_the_worker_renders_the_demo_delarsrapport(celery_worker, monkeypatch):
-    monkeypatch.setattr(demo, "render_sent", lambda **kwargs: 0)  # the worker renders it here
-    call_command("load_demo", stdout=io.StringIO())
-    report = Report.objects.get(kind__code="delarsrapport", year=2024)
+def render_in_worker(report, out_variable: str):
+    """Request the report's PDF as the report page does and wait for the real worker; the
+    document and its bytes (also written to $out_variable when set, to look at the pages)."""
     sections = report.sections.select_related("writer", "unit", "last_writer").order_by("order")
     html = printed.report_html(assembly.assemble(report, sections))
     chief = User.objects.get(username="forvaltningschef")
@@ -61,9 +60,17 @@ def test_the_worker_renders_the_demo_delarsrapport(celery_worker, monkeypatch):
     document.refresh_from_db()
     assert document.status == RenderStatus.DONE, document.error
     pdf = stored_bytes(document)
-    if path := os.environ.get("REPORT_PDF_OUT"):  # to look at the pages
+    if path := os.environ.get(out_variable):
         with open(path, "wb") as handle:
             handle.write(pdf)
+    return document, pdf
+
+
+def test_the_worker_renders_the_demo_delarsrapport(celery_worker, monkeypatch):
+    monkeypatch.setattr(demo, "render_sent", lambda **kwargs: 0)  # the worker renders it here
+    call_command("load_demo", stdout=io.StringIO())
+    report = Report.objects.get(kind__code="delarsrapport", year=2024)
+    document, pdf = render_in_worker(report, "REPORT_PDF_OUT")
     assert document.sent_version and document.page_count > 10
     text = pdflib.text_of(pdf)
     pages = [page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages]
@@ -86,22 +93,7 @@ def test_the_worker_renders_the_demo_verksamhetsplan(celery_worker, monkeypatch)
     monkeypatch.setattr(demo, "render_sent", lambda **kwargs: 0)  # the worker renders it here
     call_command("load_demo", stdout=io.StringIO())
     plan = Report.objects.get(kind__code="verksamhetsplan", year=2025)
-    sections = plan.sections.select_related("writer", "unit", "last_writer").order_by("order")
-    html = printed.report_html(assembly.assemble(plan, sections))
-    chief = User.objects.get(username="forvaltningschef")
-    document = services.pdf_request(report=plan, html=html, by=chief)
-    assert wait_for(
-        lambda: (
-            RenderedDocument.objects.get(pk=document.pk).status
-            in (RenderStatus.DONE, RenderStatus.FAILED)
-        )
-    )
-    document.refresh_from_db()
-    assert document.status == RenderStatus.DONE, document.error
-    pdf = stored_bytes(document)
-    if path := os.environ.get("PLAN_PDF_OUT"):  # to look at the pages
-        with open(path, "wb") as handle:
-            handle.write(pdf)
+    document, pdf = render_in_worker(plan, "PLAN_PDF_OUT")
     assert document.sent_version
     text = pdflib.text_of(pdf)
     flat = " ".join(text.split())
