@@ -19,7 +19,9 @@ import re
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urljoin, urlsplit
+from xml.etree import ElementTree
 
 from pypdf import PdfReader, PdfWriter, Transformation
 from pypdf.errors import PdfReadError, PyPdfError
@@ -31,6 +33,11 @@ from pypdf.generic import (
     NameObject,
     RectangleObject,
 )
+
+from solna_sn.lib import html_tree
+
+if TYPE_CHECKING:
+    from weasyprint import document as weasyprint_document
 
 PDF_VARIANT = "pdf/ua-1"
 # Part of every content hash: a new WeasyPrint or a change of the post-processing (the last
@@ -54,6 +61,7 @@ class PdfInfo:
 def _weasyprint():
     """WeasyPrint, imported on first use: it loads Pango and its fonts, which only the worker
     (and the demo loader) need, not every web process at start-up."""
+    import cssselect2  # noqa: PLC0415
     import weasyprint  # noqa: PLC0415
     from weasyprint.urls import URLFetcher  # noqa: PLC0415
 
@@ -71,7 +79,22 @@ def _weasyprint():
                     raise ValueError(f"Lokal fil utanför tillåtna kataloger: {url}")
             return super().fetch(url, headers)
 
-    return weasyprint, LocalFilesFetcher
+    class ParsedHTML(weasyprint.HTML):
+        """A document WeasyPrint lays out from a tree parsed by `html_tree.parse` (what
+        weasyprint.HTML.__init__ does after its own, pure-Python parse)."""
+
+        def __init__(self, tree, *, base_url: str, url_fetcher):
+            base = next(iter(tree.iter("base")), None)
+            href = (base.get("href") or "").strip() if base is not None else ""
+            self.base_url = urljoin(base_url, href) if href else base_url
+            self.url_fetcher = url_fetcher
+            self.media_type = "print"
+            self.wrapper_element = cssselect2.ElementWrapper.from_html_root(
+                tree, content_language=None
+            )
+            self.etree_element = self.wrapper_element.etree_element
+
+    return weasyprint, LocalFilesFetcher, ParsedHTML
 
 
 def local_files_fetcher(roots: list[Path]):
@@ -84,14 +107,18 @@ class Rendered:
     pdf: bytes
     pages: int
     anchors: dict[str, int]  # anchor id → 1-based page number where it sits
+    tree: ElementTree.Element  # the parsed HTML (pdfua.postprocess reads it instead of parsing)
 
 
-def layout_html(html: str, *, base_dir: Path, allowed_roots: list[Path] = ()):
+def layout_html(
+    html: str, *, base_dir: Path, allowed_roots: list[Path] = (), tree=None
+) -> weasyprint_document.Document:
     """WeasyPrint's laid-out document (pages, anchors) before it is written as PDF; the
-    layout is most of the cost of a render (bench/bench_report_parts.py)."""
-    weasyprint, fetcher = _weasyprint()
-    return weasyprint.HTML(
-        string=html,
+    layout is most of the cost of a render (bench/bench_report_parts.py). `tree` is `html`
+    already parsed by `html_tree.parse`."""
+    _module, fetcher, parsed_html = _weasyprint()
+    return parsed_html(
+        html_tree.parse(html) if tree is None else tree,
         base_url=base_dir.resolve().as_uri() + "/",
         url_fetcher=fetcher([base_dir, *allowed_roots]),
     ).render(pdf_variant=PDF_VARIANT)
@@ -102,13 +129,14 @@ def render_html(html: str, *, base_dir: Path, allowed_roots: list[Path] = ()) ->
 
     Relative URLs resolve against `base_dir`; only files below it and `allowed_roots` are read.
     """
-    document = layout_html(html, base_dir=base_dir, allowed_roots=allowed_roots)
+    tree = html_tree.parse(html)
+    document = layout_html(html, base_dir=base_dir, allowed_roots=allowed_roots, tree=tree)
     anchors: dict[str, int] = {}
     for number, page in enumerate(document.pages, start=1):
         for anchor in page.anchors:
             anchors.setdefault(anchor, number)
     pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
-    return Rendered(pdf=pdf, pages=len(document.pages), anchors=anchors)
+    return Rendered(pdf=pdf, pages=len(document.pages), anchors=anchors, tree=tree)
 
 
 _READ_ERRORS = (
