@@ -163,7 +163,7 @@ def _load_insert(insert: dict) -> bytes:
 def render_pdf(html: str, inserts: list[dict], inserts_data: list[bytes]) -> tuple[bytes, int]:
     """Render `html`, splice in the enclosures at their anchors and repair the tagging.
     Returns the PDF and its page count. Raises RenderFailure for content that cannot work."""
-    rendered = pdflib.render_html(html, base_dir=static_dir())
+    rendered = pdflib.render_html(html, base_dir=static_dir(), compress=False)
     enclosures = []
     for insert, data in zip(inserts, inserts_data, strict=True):
         first_page = rendered.anchors.get(insert["anchor"])

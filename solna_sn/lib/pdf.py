@@ -124,10 +124,14 @@ def layout_html(
     ).render(pdf_variant=PDF_VARIANT)
 
 
-def render_html(html: str, *, base_dir: Path, allowed_roots: list[Path] = ()) -> Rendered:
+def render_html(
+    html: str, *, base_dir: Path, allowed_roots: list[Path] = (), compress: bool = True
+) -> Rendered:
     """Render one HTML document to a tagged PDF (PDF/UA-1, fonts embedded).
 
     Relative URLs resolve against `base_dir`; only files below it and `allowed_roots` are read.
+    `compress=False` leaves the streams uncompressed for a caller that writes the PDF again
+    (pdfua.postprocess compresses them when it saves; WeasyPrint's zlib pass would be wasted).
     """
     tree = html_tree.parse(html)
     document = layout_html(html, base_dir=base_dir, allowed_roots=allowed_roots, tree=tree)
@@ -135,7 +139,7 @@ def render_html(html: str, *, base_dir: Path, allowed_roots: list[Path] = ()) ->
     for number, page in enumerate(document.pages, start=1):
         for anchor in page.anchors:
             anchors.setdefault(anchor, number)
-    pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+    pdf = document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=not compress)
     return Rendered(pdf=pdf, pages=len(document.pages), anchors=anchors, tree=tree)
 
 
