@@ -20,6 +20,10 @@ from reports import assembly, printed
 from reports.models import Report
 from solna_sn.lib import pdf as pdflib
 
+# The module fixture needs the test database; a test that asks for it makes pytest-django set
+# it up.
+pytestmark = pytest.mark.django_db
+
 REPORTS = {"delarsrapport": 2024, "verksamhetsplan": 2025}
 
 
