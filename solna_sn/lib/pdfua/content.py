@@ -32,7 +32,7 @@ _IGNORED_OPS |= {"M", "ri", "i", "Tc", "Tw", "Tz", "TL", "Tr", "Ts", "T*", "d0",
 _IGNORED_OPS -= _PAINT_OPS
 
 
-@dataclass
+@dataclass(slots=True)
 class _Seq:
     """One marked-content sequence in a page's content stream."""
 
@@ -42,8 +42,38 @@ class _Seq:
     mcid: int | None
     artifact: bool
     inside_mcid: bool  # nested in a sequence with an MCID
-    y: float | None = None  # device y of the first thing drawn in it
+    y: float | None = None  # device y of the first thing drawn in it, when a rectangle
+    # when that is text: the text matrix (maybe still a `_Pending` Tm) and CTM then
+    text_at: tuple | None = None
     text_ops: list[int] = field(default_factory=list)  # its text-showing instructions
+
+    def device_y(self) -> float | None:
+        """The device y of the first thing drawn in the sequence."""
+        if self.y is None and self.text_at is not None:
+            text, ctm = self.text_at
+            self.y = _mul(_resolve(text), ctm)[5]
+        return self.y
+
+
+@dataclass(slots=True)
+class _Pending:
+    """A Tm not read yet (only the few sequences that become page furniture need their
+    position): the text matrix is its operands, or `previous` when they are no matrix."""
+
+    instruction: object
+    previous: object  # a matrix or a `_Pending`
+
+
+def _resolve(text) -> tuple:
+    pending = []
+    while type(text) is _Pending:
+        pending.append(text)
+        text = text.previous
+    for tm in reversed(pending):
+        matrix = _numbers(tm.instruction.operands)
+        if matrix and len(matrix) == 6:
+            text = matrix
+    return text
 
 
 @dataclass
@@ -75,7 +105,7 @@ def _scan(ops, resources) -> _Scan:
     owner: _Seq | None = None  # the innermost open sequence with an MCID
     ctm = _IDENTITY
     ctm_stack = []
-    line = text = _IDENTITY
+    text = _IDENTITY  # the text (and line) matrix, a matrix or a `_Pending` Tm
     ignored, paint_ops, text_ops = _IGNORED_OPS, _PAINT_OPS, _TEXT_OPS
     for index, instruction in enumerate(ops):
         op = str(instruction.operator)
@@ -115,12 +145,10 @@ def _scan(ops, resources) -> _Scan:
                 owner = seq
             continue
         if op == "BT":
-            line = text = _IDENTITY
+            text = _IDENTITY
             continue
         if op == "Tm":
-            matrix = _numbers(instruction.operands)
-            if matrix and len(matrix) == 6:
-                line = text = matrix
+            text = _Pending(instruction, text)
             continue
         if op == "cm":
             matrix = _numbers(instruction.operands)
@@ -130,17 +158,17 @@ def _scan(ops, resources) -> _Scan:
         if op == "Td" or op == "TD":
             offset = _numbers(instruction.operands)
             if offset and len(offset) == 2:
-                line = text = _mul((1.0, 0.0, 0.0, 1.0, *offset), line)
+                text = _mul((1.0, 0.0, 0.0, 1.0, *offset), _resolve(text))
             continue
         if op in paint_ops or op == "re":
             if not tagged and op in paint_ops:
                 untagged += 1
             if owner is not None:
                 if op in text_ops:
-                    if owner.y is None:
-                        owner.y = _mul(text, ctm)[5]
+                    if owner.y is None and owner.text_at is None:
+                        owner.text_at = (text, ctm)
                     owner.text_ops.append(index)
-                elif owner.y is None and op == "re":
+                elif owner.y is None and owner.text_at is None and op == "re":
                     box = _numbers(instruction.operands)
                     if box and len(box) == 4:
                         owner.y = _mul((1.0, 0.0, 0.0, 1.0, box[0], box[1]), ctm)[5]

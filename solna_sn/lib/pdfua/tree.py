@@ -496,7 +496,7 @@ class _Doc:
                     if subtype is None and (index, seq.mcid) not in self.artifacts:
                         if height is None:
                             height = _page_height(page)
-                        subtype = "header" if (seq.y or 0) > height / 2 else "footer"
+                        subtype = "header" if (seq.device_y() or 0) > height / 2 else "footer"
                     props = Dictionary(Type=Name.Pagination)
                     if subtype == "header":
                         props.Subtype = Name.Header
