@@ -46,6 +46,8 @@ class _Seq:
     # when that is text: the text matrix (maybe still a `_Pending` Tm) and CTM then
     text_at: tuple | None = None
     text_ops: list[int] = field(default_factory=list)  # its text-showing instructions
+    operands: list | None = None  # of its BDC, and the properties they give
+    props: Dictionary | None = None
 
     def device_y(self) -> float | None:
         """The device y of the first thing drawn in the sequence."""
@@ -136,6 +138,8 @@ def _scan(ops, resources) -> _Scan:
                 mcid=int(mcid) if isinstance(mcid, int) else None,
                 artifact=tag == "/Artifact" or artifact,
                 inside_mcid=owner is not None,
+                operands=operands,
+                props=props,
             )
             seqs.append(seq)
             stack.append((seq, tagged, artifact, owner))

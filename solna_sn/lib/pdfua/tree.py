@@ -7,6 +7,7 @@ that change an element write the dictionary and its `_Node` together."""
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Iterator, Mapping
 
 import pikepdf
@@ -21,14 +22,19 @@ from .common import (
     _read_number_tree,
     _readable,
 )
-from .content import _properties, _Scan, _scan
+from .content import _Scan, _scan
+
+_BDC = Operator("BDC")
+# A replaced instruction: what unparse_content_stream takes besides its own instructions, and
+# what `_scan` reads (a dictionary operand as a dict).
+_Instruction = namedtuple("_Instruction", ["operands", "operator"])
 
 
 class _Node:
     """A structure element: its dictionary, object key, tag (/S), page index (/Pg) and kids,
     each a `_Node`, an MCID (int) or a `_Ref`, as in its /K."""
 
-    __slots__ = ("key", "kids", "obj", "page", "spans", "tag")
+    __slots__ = ("karray", "key", "kids", "obj", "page", "spans", "tag")
 
     def __init__(self, obj, key) -> None:
         self.obj = obj
@@ -36,6 +42,7 @@ class _Node:
         self.tag = ""
         self.page: int | None = None
         self.kids: list = []
+        self.karray: Array | None = None  # its /K array, when read or written
         self.spans: tuple[int, int] | None = None  # (ColSpan, RowSpan), read when first asked
 
 
@@ -82,6 +89,7 @@ class _Doc:
         self.artifacts: dict[tuple[int, int], str | None] = {}
         self.mapped = self._mapped()
         self.nodes: dict[tuple[int, int], _Node] = {}
+        self._walked: list | None = None  # `walk` while the tree is not changed
         self.top: list = []  # the root's kids
         self._read_tree()
 
@@ -106,6 +114,8 @@ class _Doc:
                 continue
             if not isinstance(kids, Array):
                 kids = obj.K = Array([kids])
+            if node is not None:
+                node.karray = kids
             mirror = []
             for index, kid in enumerate(kids):
                 if _is_elem(kid):
@@ -165,17 +175,26 @@ class _Doc:
     def set_kids(self, node, kids: list) -> None:
         """New /K for an element (None: the root)."""
         kids = list(kids)
+        array = Array([_raw(kid) for kid in kids])
+        self._walked = None
         if node is None:
-            self.root.K = Array([_raw(kid) for kid in kids])
+            self.root.K = array
             self.top = kids
         else:
-            node.obj.K = Array([_raw(kid) for kid in kids])
+            node.obj.K = node.karray = array
             node.kids = kids
 
     def append_kid(self, node: _Node, kid: Dictionary) -> None:
         """A marked-content or object reference appended to the element's /K."""
-        node.obj.K.append(kid)
+        self.karray(node).append(kid)
         node.kids = [*node.kids, self._mirror_kid(kid)]
+        self._walked = None
+
+    @staticmethod
+    def karray(node: _Node) -> Array:
+        if node.karray is None:
+            node.karray = node.obj.K
+        return node.karray
 
     def set_tag(self, node: _Node, tag: Name) -> None:
         node.obj.S = tag
@@ -206,8 +225,10 @@ class _Doc:
     def flush(self) -> None:
         for page in sorted(self._dirty):
             self.pages[page].Contents = self.pdf.make_stream(
-                pikepdf.unparse_content_stream(self._ops[page])
+                pikepdf.unparse_content_stream(self._ops.pop(page))
             )
+            self._scans.pop(page, None)
+            self._texts.pop(page, None)
         self._dirty.clear()
 
     def page_of(self, obj) -> int | None:
@@ -248,6 +269,11 @@ class _Doc:
 
     def walk(self) -> Iterator[tuple[_Node, _Node | None]]:
         """Every element reachable from the root, pre-order, with its parent."""
+        if self._walked is None:
+            self._walked = list(self._walk())
+        return iter(self._walked)
+
+    def _walk(self) -> Iterator[tuple[_Node, _Node | None]]:
         stack = [(kid, None) for kid in reversed(self.document_elements())]
         seen: set = set()
         while stack:
@@ -483,6 +509,8 @@ class _Doc:
         """One page of `finalize`: MCIDs in the order the page draws them, an artifact for
         content no element owns that was tagged."""
         scan = self.scan(index)
+        ops = self.ops(index)
+        replaced = False
         height = None
         renumbered: dict[int, int] = {}
         array: list = []
@@ -497,16 +525,13 @@ class _Doc:
                         if height is None:
                             height = _page_height(page)
                         subtype = "header" if (seq.device_y() or 0) > height / 2 else "footer"
-                    props = Dictionary(Type=Name.Pagination)
+                    props = {"/Type": Name.Pagination}
                     if subtype == "header":
-                        props.Subtype = Name.Header
+                        props["/Subtype"] = Name.Header
                     elif subtype == "footer":
-                        props.Subtype = Name.Footer
-                    self.replace(
-                        index,
-                        seq.begin,
-                        ContentStreamInstruction([Name.Artifact, props], Operator("BDC")),
-                    )
+                        props["/Subtype"] = Name.Footer
+                    ops[seq.begin] = _Instruction([Name.Artifact, props], _BDC)
+                    replaced = True
                 continue  # content from elsewhere (not ours): left for check() to report
             if seq.mcid in renumbered:
                 new = renumbered[seq.mcid]
@@ -516,22 +541,25 @@ class _Doc:
                 array.append(elem.obj)
                 kid = elem.kids[position]
                 if type(kid) is _Ref:
-                    kid.obj = elem.obj.K[position]
+                    kid.obj = self.karray(elem)[position]
                     kid.obj.MCID = new
                     kid.mcid = new
                 else:
-                    elem.obj.K[position] = new
+                    self.karray(elem)[position] = new
                     elem.kids[position] = new
             if new != seq.mcid:
-                operands = list(self.ops(index)[seq.begin].operands)
-                props = _properties(operands, page.get("/Resources"))
-                props = Dictionary(dict(props.items())) if props else Dictionary()
-                props.MCID = new
-                self.replace(
-                    index,
-                    seq.begin,
-                    ContentStreamInstruction([operands[0], props], Operator("BDC")),
+                # The sequence's own operands and properties, as the scan read them from the
+                # instruction (a sequence with an MCID has properties with /MCID).
+                props = (
+                    {"/MCID": new}
+                    if len(seq.props) == 1
+                    else {**dict(seq.props.items()), "/MCID": new}
                 )
+                ops[seq.begin] = _Instruction([seq.operands[0], props], _BDC)
+                replaced = True
+        if replaced:
+            self._dirty.add(index)
+            self._scans.pop(index, None)
         if array:
             page.StructParents = index
             entries[index] = Array(array)
