@@ -60,28 +60,15 @@ def _read_number_tree(node) -> dict[int, object]:
 
 
 def _table_attr(elem, key: str, default=None):
-    attrs = elem.get("/A")
+    return _table_attr_in(elem.get("/A"), key, default)
+
+
+def _table_attr_in(attrs, key: str, default=None):
+    """`key` of the Table attributes in `attrs`, an element's /A."""
     for attr in attrs if isinstance(attrs, Array) else [attrs]:
         if _is_dict(attr) and key in attr and attr.get("/O", Name.Table) == Name.Table:
             return attr[key]
     return default
-
-
-def _table_attrs(elem) -> Dictionary:
-    """The element's /A dictionary with /O /Table, created when missing."""
-    attrs = elem.get("/A")
-    if _is_dict(attrs) and attrs.get("/O") == Name.Table:
-        return attrs
-    if isinstance(attrs, Array):
-        for attr in attrs:
-            if _is_dict(attr) and attr.get("/O") == Name.Table:
-                return attr
-        attr = Dictionary(O=Name.Table)
-        attrs.append(attr)
-        return attr
-    attr = Dictionary(O=Name.Table)
-    elem.A = attr if attrs is None else Array([attrs, attr])
-    return attr
 
 
 def _mul(m, n):

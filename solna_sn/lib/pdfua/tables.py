@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pikepdf import Array, Name, String
+from pikepdf import Array, Dictionary, Name, String
 
-from .common import _BLOCKS, _CELLS, _TABLE_PARTS, _table_attr, _table_attrs
+from .common import _BLOCKS, _CELLS, _TABLE_PARTS, _is_dict, _table_attr_in
 from .html import _Html, _HtmlTable
-from .tree import _Doc, _Node
+from .tree import _UNREAD, _Doc, _Node
 
 
 @dataclass
@@ -191,6 +191,7 @@ def _drop_table_keys(node: _Node) -> None:
         if key in node.obj:
             del node.obj[key]
     node.spans = None
+    node.attrs = None
 
 
 def _set_headers(number: int, table: _Node, html: _HtmlTable | None) -> None:
@@ -214,7 +215,7 @@ def _set_headers(number: int, table: _Node, html: _HtmlTable | None) -> None:
                 scope = Name.Column
             else:
                 scope = Name.Row
-            _table_attrs(cell.obj).Scope = scope
+            _cell_attrs(cell).Scope = scope
             scopes[cell.key] = scope
     slots: dict[tuple[int, int], _Node] = {}
     ids: dict[tuple, String] = {}
@@ -236,7 +237,7 @@ def _set_headers(number: int, table: _Node, html: _HtmlTable | None) -> None:
                 continue
             if ids[other.key] not in headers:
                 headers.append(ids[other.key])
-        attrs = _table_attrs(elem.obj)
+        attrs = _cell_attrs(elem)
         if headers:
             attrs.Headers = Array(headers)
         elif "/Headers" in attrs:
@@ -266,12 +267,33 @@ def _row_elements(parent: _Node) -> list[_Node]:
 def _spans(cell: _Node) -> tuple[int, int]:
     """The cell's (ColSpan, RowSpan), at least 1."""
     if cell.spans is None:
+        if cell.attrs is _UNREAD:
+            cell.attrs = cell.obj.get("/A")
         values = []
         for key in ("/ColSpan", "/RowSpan"):
-            value = _table_attr(cell.obj, key, 1)
+            value = _table_attr_in(cell.attrs, key, 1)
             values.append(max(1, int(value)) if isinstance(value, int) else 1)
         cell.spans = (values[0], values[1])
     return cell.spans
+
+
+def _cell_attrs(cell: _Node) -> Dictionary:
+    """The cell's /A dictionary with /O /Table, created when missing."""
+    attrs = cell.obj.get("/A") if cell.attrs is _UNREAD else cell.attrs
+    cell.attrs = attrs
+    if _is_dict(attrs) and attrs.get("/O") == Name.Table:
+        return attrs
+    if isinstance(attrs, Array):
+        for attr in attrs:
+            if _is_dict(attr) and attr.get("/O") == Name.Table:
+                return attr
+        attr = Dictionary(O=Name.Table)
+        attrs.append(attr)
+        return attr
+    attr = Dictionary(O=Name.Table)
+    cell.attrs = attr if attrs is None else Array([attrs, attr])
+    cell.obj.A = cell.attrs
+    return attr
 
 
 def _row_signature(tr: _Node) -> tuple:

@@ -11,7 +11,7 @@ from collections import namedtuple
 from collections.abc import Iterator, Mapping
 
 import pikepdf
-from pikepdf import Array, ContentStreamInstruction, Dictionary, Name, Operator, String
+from pikepdf import Array, ContentStreamInstruction, Dictionary, Name, Object, Operator, String
 
 from .common import (
     _KEEP_EMPTY,
@@ -25,6 +25,7 @@ from .common import (
 from .content import _Scan, _scan
 
 _BDC = Operator("BDC")
+_UNREAD = object()
 # A replaced instruction: what unparse_content_stream takes besides its own instructions, and
 # what `_scan` reads (a dictionary operand as a dict).
 _Instruction = namedtuple("_Instruction", ["operands", "operator"])
@@ -34,7 +35,7 @@ class _Node:
     """A structure element: its dictionary, object key, tag (/S), page index (/Pg) and kids,
     each a `_Node`, an MCID (int) or a `_Ref`, as in its /K."""
 
-    __slots__ = ("karray", "key", "kids", "obj", "page", "spans", "tag")
+    __slots__ = ("attrs", "karray", "key", "kids", "obj", "page", "spans", "tag")
 
     def __init__(self, obj, key) -> None:
         self.obj = obj
@@ -44,6 +45,7 @@ class _Node:
         self.kids: list = []
         self.karray: Array | None = None  # its /K array, when read or written
         self.spans: tuple[int, int] | None = None  # (ColSpan, RowSpan), read when first asked
+        self.attrs = _UNREAD  # its /A, once read (cells)
 
 
 class _Ref:
@@ -98,18 +100,20 @@ class _Doc:
         an object number, identity is the object number."""
         if self.root is None:
             return
-        stack = [(self.root, None)]
+        stack = [(self.root, None, _key(self.root))]
         seen: set = set()
+        nodes, page_no = self.nodes, self.page_no
         while stack:
-            obj, node = stack.pop()
-            key = _key(obj)
+            obj, node, key = stack.pop()
             if key in seen:
                 continue
             seen.add(key)
             kids = obj.get("/K")
             if node is not None:
                 node.tag = str(obj.get("/S", ""))
-                node.page = self.page_of(obj)
+                page = obj.get("/Pg")
+                # A page is an indirect dictionary: no other object has its object key.
+                node.page = page_no.get(page.objgen) if isinstance(page, Object) else None
             if kids is None:
                 continue
             if not isinstance(kids, Array):
@@ -118,12 +122,18 @@ class _Doc:
                 node.karray = kids
             mirror = []
             for index, kid in enumerate(kids):
-                if _is_elem(kid):
-                    if not kid.is_indirect:
+                if kid is None or isinstance(kid, int):  # an MCID, most kids
+                    mirror.append(kid)
+                elif isinstance(kid, Dictionary) and "/S" in kid:
+                    kid_key = kid.objgen
+                    if kid_key == (0, 0):  # direct
                         kid = kids[index] = self.pdf.make_indirect(kid)
-                    kid_node = self.node(kid)
+                        kid_key = kid.objgen
+                    kid_node = nodes.get(kid_key)
+                    if kid_node is None:
+                        kid_node = nodes[kid_key] = _Node(kid, kid_key)
                     mirror.append(kid_node)
-                    stack.append((kid, kid_node))
+                    stack.append((kid, kid_node, kid_key))
                 else:
                     mirror.append(self._mirror_kid(kid))
             if node is None:
@@ -144,9 +154,8 @@ class _Doc:
 
     def _read_node(self, obj) -> _Node:
         """`node`, with tag, page and kids read for an element outside the tree read."""
-        known = _key(obj) in self.nodes
         node = self.node(obj)
-        if not known:
+        if not node.tag and not node.kids:  # not read yet (or nothing to read)
             node.tag = str(obj.get("/S", ""))
             node.page = self.page_of(obj)
             kids = obj.get("/K")
