@@ -291,7 +291,7 @@ class _Doc:
                 continue
             seen.add(elem.key)
             yield elem, parent
-            stack.extend((kid, elem) for kid in reversed(elem.kids) if type(kid) is _Node)
+            stack += [(kid, elem) for kid in reversed(elem.kids) if type(kid) is _Node]
 
     @staticmethod
     def content(elem: _Node, kid) -> tuple | None:
