@@ -18,8 +18,9 @@ WeasyPrint tags every document, but (as of 70.0):
 placeholder pages as one Figure per enclosure with an alternative text; `check` is a structural
 checker (no PDF/UA validator is installable here) that every PDF test can run.
 
-The parts: `tree` (the structure tree read once into Python, the ParentTree and links),
-`content` (content streams), `html` (what the HTML says), `tables`, `enclosures`, `checks`.
+The parts: `tree` (the structure tree read once into Python, and the pages' content),
+`content` (a page's marked content), `html` (what the HTML says), `tables`, `links`,
+`finalize` (MCIDs, ParentTree, IDTree), `enclosures` and `checks`.
 
 Table fragments are one table when the next page starts, with nothing read in between, with a
 table as wide that repeats the head (same cells, same text) or has none. The HTML, when given,
@@ -45,7 +46,9 @@ from solna_sn.lib import pdf as pdflib
 from .checks import _check_document
 from .common import _save
 from .enclosures import Enclosure, _place
+from .finalize import _finalize
 from .html import _parse_html
+from .links import _fix_links, _flatten_nested_links
 from .tables import _group_tables, _has_th, _retag_layout, _set_headers
 from .tree import _Doc
 
@@ -73,7 +76,7 @@ def postprocess(
         doc = _Doc(document)
         parsed = _parse_html(html, tree) if html or tree is not None else None
         if doc.root is not None:
-            doc.flatten_nested_links()
+            _flatten_nested_links(doc)
             groups = _group_tables(doc, parsed)
             number = 0
             for group in groups:
@@ -88,8 +91,8 @@ def postprocess(
                 else:
                     number += 1
                     _set_headers(number, table, group.html)
-            doc.fix_links(link_texts, parsed)
-            doc.finalize()
+            _fix_links(doc, link_texts, parsed)
+            _finalize(doc)
         return _save(document)
 
 
@@ -111,7 +114,7 @@ def splice(main: bytes, enclosures: Sequence[Enclosure]) -> bytes:
             clean = pdflib.sanitize_pdf(enclosure.data, max_pages=None)
             with pikepdf.open(io.BytesIO(clean.data)) as source:
                 _place(doc, source, enclosure, number)
-        doc.finalize()
+        _finalize(doc)
         return _save(document)
 
 

@@ -10,6 +10,7 @@ from pikepdf import Array, Dictionary, Name, String
 
 from .common import _is_dict, _key, _readable, _table_attr, _version
 from .html import _Html
+from .links import _destinations
 from .tables import _fragments, _has_th, _plan
 from .tree import _Doc
 
@@ -236,7 +237,7 @@ def _check_content(doc: _Doc, problems: list[str]) -> None:
 
 def _check_annotations(doc: _Doc, problems: list[str]) -> None:
     owners = doc.owners()
-    names = doc.destinations()
+    names = _destinations(doc)
     for index, page in enumerate(doc.pages):
         annotations = page.get("/Annots")
         if not isinstance(annotations, Array) or not len(annotations):

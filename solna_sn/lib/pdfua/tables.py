@@ -39,7 +39,7 @@ class _Group:
 
 
 def _is_node(kid) -> bool:
-    return type(kid) is _Node
+    return type(kid) is _Node  # a structure element (other kids: MCIDs and references)
 
 
 def _fragments(doc: _Doc) -> list[_Fragment]:

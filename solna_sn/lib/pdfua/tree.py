@@ -1,5 +1,5 @@
-"""The tagged document: the structure tree read once into Python (`_Node`), its pages' content,
-and the repairs that are not about tables (nested links, link texts, the ParentTree).
+"""The tagged document: the structure tree read once into Python (`_Node`) and its pages'
+content, parsed and scanned once per page.
 
 Every access to a pikepdf object crosses into C++ and wraps the value, so the tree is read once
 (each element's tag, page and kids) and then walked and changed in Python; the `_Doc` methods
@@ -8,20 +8,12 @@ that change an element write the dictionary and its `_Node` together."""
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 
 import pikepdf
-from pikepdf import Array, ContentStreamInstruction, Dictionary, Name, Object, Operator, String
+from pikepdf import Array, ContentStreamInstruction, Dictionary, Name, Object, Operator
 
-from .common import (
-    _KEEP_EMPTY,
-    _is_dict,
-    _is_elem,
-    _key,
-    _numbers,
-    _read_number_tree,
-    _readable,
-)
+from .common import _is_dict, _is_elem, _key, _read_number_tree
 from .content import _Scan, _scan
 
 _BDC = Operator("BDC")
@@ -68,10 +60,6 @@ def _raw(kid):
     if type(kid) is _Node or type(kid) is _Ref:
         return kid.obj
     return kid
-
-
-def _is_node(kid) -> bool:
-    return type(kid) is _Node
 
 
 class _Doc:
@@ -226,11 +214,6 @@ class _Doc:
             self._scans[page] = _scan(self.ops(page), self.pages[page].get("/Resources"))
         return self._scans[page]
 
-    def replace(self, page: int, index: int, instruction) -> None:
-        self.ops(page)[index] = instruction
-        self._dirty.add(page)
-        self._scans.pop(page, None)
-
     def flush(self) -> None:
         for page in sorted(self._dirty):
             self.pages[page].Contents = self.pdf.make_stream(
@@ -378,204 +361,3 @@ class _Doc:
         for item in self.reading_order(elem):
             if item[0] == "mc":
                 self.artifacts[item[1:]] = subtype
-
-    # Repairs
-
-    def flatten_nested_links(self) -> None:
-        """A link and its ::after pseudo element: WeasyPrint writes a Link inside a Link."""
-        nested = [
-            (elem, parent)
-            for elem, parent in self.walk()
-            if parent is not None and elem.tag == "/Link" and parent.tag == "/Link"
-        ]
-        for elem, parent in nested:
-            while parent.tag == "/Link" and (grand := self.parent_node(parent)) is not None:
-                if grand.tag != "/Link":
-                    break
-                parent = grand  # a Link in a Link in a Link: all into the outermost
-            moved = []
-            for kid in elem.kids:
-                if isinstance(kid, int) and elem.page != parent.page:
-                    kid = self.mcr(elem, kid)
-                if type(kid) is _Node:
-                    kid.obj.P = parent.obj
-                moved.append(kid)
-            kids = []
-            for kid in parent.kids:
-                if type(kid) is _Node and kid.key == elem.key:
-                    kids.extend(moved)
-                else:
-                    kids.append(kid)
-            self.set_kids(parent, kids)
-
-    def fix_links(self, link_texts: Mapping[str, str] | None, html) -> None:
-        names = self.destinations()
-        for page in self.pages:
-            annotations = page.get("/Annots")
-            if not isinstance(annotations, Array) or not len(annotations):
-                continue
-            page.Tabs = Name.S
-            for annotation in annotations:
-                if not _is_dict(annotation) or annotation.get("/Subtype") != Name.Link:
-                    continue
-                anchor, target_page, uri = self.link_target(annotation, names)
-                text = None
-                if anchor and link_texts and anchor in link_texts:
-                    text = link_texts[anchor].replace("{page}", str(target_page or "?"))
-                elif anchor and html is not None and anchor in html.links and target_page:
-                    text = f"{html.links[anchor]}, sida {target_page}"
-                elif target_page:
-                    text = f"Gå till sida {target_page}"
-                current = annotation.get("/Contents")
-                if text is None and not _readable(str(current or ""), names):
-                    text = f"Länk till {uri}" if uri else "Länk"
-                if text is not None:
-                    annotation.Contents = String(text)
-
-    def destinations(self) -> dict[str, object]:
-        names: dict[str, object] = {}
-        root_names = self.pdf.Root.get("/Names")
-        if _is_dict(root_names) and _is_dict(root_names.get("/Dests")):
-            for name, dest in pikepdf.NameTree(root_names.Dests).items():
-                names[str(name)] = dest
-        dests = self.pdf.Root.get("/Dests")
-        if _is_dict(dests):
-            for name, dest in dests.items():
-                names.setdefault(name[1:], dest)
-        return names
-
-    def link_target(self, annotation, names) -> tuple[str | None, int | None, str | None]:
-        dest = annotation.get("/Dest")
-        action = annotation.get("/A")
-        uri = None
-        if dest is None and _is_dict(action):
-            if action.get("/S") == Name.GoTo:
-                dest = action.get("/D")
-            elif action.get("/S") == Name.URI:
-                uri = str(action.get("/URI", "")) or None
-        anchor = None
-        if isinstance(dest, String | Name):
-            anchor = str(dest)[1:] if isinstance(dest, Name) else str(dest)
-            dest = names.get(anchor)
-        if _is_dict(dest):
-            dest = dest.get("/D")
-        page = None
-        if isinstance(dest, Array) and len(dest) and _is_dict(dest[0]) and dest[0].is_indirect:
-            index = self.page_no.get(_key(dest[0]))
-            page = index + 1 if index is not None else None
-        return anchor, page, uri
-
-    def prune_empty(self) -> None:
-        """Remove elements left without content (children first, so a parent emptied by
-        that goes too), except table cells, rows and parts, and Figures."""
-        for elem, parent in reversed(list(self.walk())):
-            if elem.tag not in _KEEP_EMPTY and not elem.kids:
-                self.detach(elem, parent)
-
-    def finalize(self) -> None:
-        """Renumber marked content per page, turn content whose element left the tree into
-        artifacts, and write a ParentTree with no empty entry, /P on every element and an
-        /IDTree."""
-        self.prune_empty()
-        elements = list(self.walk())
-        for elem, parent in elements:
-            elem.obj.P = parent.obj if parent is not None else self.root
-        owners = self.owners()
-        entries: dict[int, object] = {}
-        for index, page in enumerate(self.pages):
-            self._renumber(index, page, owners, entries)
-        key = len(self.pages)
-        for page in self.pages:
-            for annotation in page.get("/Annots", Array()):
-                if not _is_dict(annotation) or not annotation.is_indirect:
-                    continue
-                owner = owners.get(("annot", _key(annotation)))
-                if owner is None:
-                    if "/StructParent" in annotation:
-                        del annotation["/StructParent"]
-                    continue
-                annotation.StructParent = key
-                entries[key] = owner[0].obj
-                key += 1
-        nums = []
-        for number in sorted(entries):
-            nums.extend([number, entries[number]])
-        self.root.ParentTree = self.pdf.make_indirect(Dictionary(Nums=Array(nums)))
-        self.root.ParentTreeNextKey = key
-        ids = sorted(
-            (bytes(elem.obj.ID), elem) for elem, _parent in self.walk() if "/ID" in elem.obj
-        )
-        if ids:
-            tree = []
-            for name, elem in ids:
-                tree.extend([String(name), elem.obj])
-            self.root.IDTree = self.pdf.make_indirect(Dictionary(Names=Array(tree)))
-        elif "/IDTree" in self.root:
-            del self.root["/IDTree"]
-        self.flush()
-
-    def _renumber(self, index: int, page, owners: dict, entries: dict) -> None:
-        """One page of `finalize`: MCIDs in the order the page draws them, an artifact for
-        content no element owns that was tagged."""
-        scan = self.scan(index)
-        ops = self.ops(index)
-        replaced = False
-        height = None
-        renumbered: dict[int, int] = {}
-        array: list = []
-        for seq in scan.seqs:
-            if seq.mcid is None:
-                continue
-            owner = owners.get((index, seq.mcid))
-            if owner is None:
-                if (index, seq.mcid) in self.artifacts or (index, seq.mcid) in self.mapped:
-                    subtype = self.artifacts.get((index, seq.mcid))
-                    if subtype is None and (index, seq.mcid) not in self.artifacts:
-                        if height is None:
-                            height = _page_height(page)
-                        subtype = "header" if (seq.device_y() or 0) > height / 2 else "footer"
-                    props = {"/Type": Name.Pagination}
-                    if subtype == "header":
-                        props["/Subtype"] = Name.Header
-                    elif subtype == "footer":
-                        props["/Subtype"] = Name.Footer
-                    ops[seq.begin] = _Instruction([Name.Artifact, props], _BDC)
-                    replaced = True
-                continue  # content from elsewhere (not ours): left for check() to report
-            if seq.mcid in renumbered:
-                new = renumbered[seq.mcid]
-            else:
-                new = renumbered[seq.mcid] = len(array)
-                elem, position = owner
-                array.append(elem.obj)
-                kid = elem.kids[position]
-                if type(kid) is _Ref:
-                    kid.obj = self.karray(elem)[position]
-                    kid.obj.MCID = new
-                    kid.mcid = new
-                else:
-                    self.karray(elem)[position] = new
-                    elem.kids[position] = new
-            if new != seq.mcid:
-                # The sequence's own operands and properties, as the scan read them from the
-                # instruction (a sequence with an MCID has properties with /MCID).
-                props = (
-                    {"/MCID": new}
-                    if len(seq.props) == 1
-                    else {**dict(seq.props.items()), "/MCID": new}
-                )
-                ops[seq.begin] = _Instruction([seq.operands[0], props], _BDC)
-                replaced = True
-        if replaced:
-            self._dirty.add(index)
-            self._scans.pop(index, None)
-        if array:
-            page.StructParents = index
-            entries[index] = Array(array)
-        elif "/StructParents" in page:
-            del page["/StructParents"]
-
-
-def _page_height(page) -> float:
-    box = _numbers(page.get("/MediaBox", Array([0, 0, 595, 842])))
-    return abs(box[3] - box[1]) if box and len(box) == 4 else 842.0
