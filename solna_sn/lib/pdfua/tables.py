@@ -199,7 +199,7 @@ def _set_headers(number: int, table: _Node, html: _HtmlTable | None) -> None:
     /Headers on every TD from the grid."""
     rows = _rows(table)
     _width, cells = _grid([tr for _g, tr in rows])
-    scopes: dict[tuple, Name] = {}
+    scopes: dict[tuple, bool] = {}  # TH → a row header (else a column header)
     for r, (group, tr) in enumerate(rows):
         row_cells = [c for c in tr.kids if _is_node(c) and c.tag in _CELLS]
         has_td = any(c.tag == "/TD" for c in row_cells)
@@ -208,15 +208,13 @@ def _set_headers(number: int, table: _Node, html: _HtmlTable | None) -> None:
                 continue
             declared = html.scopes[r][k] if html is not None else None
             if declared in ("col", "colgroup"):
-                scope = Name.Column
+                row_header = False
             elif declared in ("row", "rowgroup"):
-                scope = Name.Row
-            elif group == "/THead" or not has_td:
-                scope = Name.Column
+                row_header = True
             else:
-                scope = Name.Row
-            _cell_attrs(cell).Scope = scope
-            scopes[cell.key] = scope
+                row_header = not (group == "/THead" or not has_td)
+            _cell_attrs(cell).Scope = Name.Row if row_header else Name.Column
+            scopes[cell.key] = row_header
     slots: dict[tuple[int, int], _Node] = {}
     ids: dict[tuple, String] = {}
     for objgen, (elem, r, c, rs, cs) in cells.items():
@@ -225,18 +223,23 @@ def _set_headers(number: int, table: _Node, html: _HtmlTable | None) -> None:
                 slots.setdefault((r + dr, c + dc), elem)
         if elem.tag == "/TH":
             ids[objgen] = elem.obj.ID = String(f"t{number}-{r}-{c}")
+    # The header slots of each row (by column) and of each column (by row), in grid order.
+    row_heads: dict[int, list] = {}
+    column_heads: dict[int, list] = {}
+    for (r, c), other in sorted(slots.items()):
+        row_header = scopes.get(other.key)
+        if row_header is not None:
+            if row_header:
+                row_heads.setdefault(r, []).append((c, other.key))
+            else:
+                column_heads.setdefault(c, []).append((r, other.key))
     for elem, r, c, rs, cs in cells.values():
         if elem.tag != "/TD":
             continue
-        wanted = [((rr, cc), Name.Row) for rr in range(r, r + rs) for cc in range(c)]
-        wanted += [((rr, cc), Name.Column) for cc in range(c, c + cs) for rr in range(r)]
-        headers: list[String] = []
-        for slot, scope in wanted:
-            other = slots.get(slot)
-            if other is None or scopes.get(other.key) != scope:
-                continue
-            if ids[other.key] not in headers:
-                headers.append(ids[other.key])
+        # Row headers left of it in its rows, then column headers above it in its columns.
+        found = [key for rr in range(r, r + rs) for cc, key in row_heads.get(rr, ()) if cc < c]
+        found += [key for cc in range(c, c + cs) for rr, key in column_heads.get(cc, ()) if rr < r]
+        headers = [ids[key] for key in dict.fromkeys(found)]
         attrs = _cell_attrs(elem)
         if headers:
             attrs.Headers = Array(headers)
