@@ -292,26 +292,33 @@ class _Doc:
         return None
 
     def reading_order(self, start: _Node | None = None) -> list[tuple]:
-        """Content items in reading order, of the whole tree or of one element's subtree."""
-        order = []
-        stack = [iter([start] if start is not None else self.document_elements())]
-        seen: set = set()
-        owner: list = [None]
+        """Content items in reading order, of the whole tree or of one element's subtree (a
+        null kid ends its element's kids)."""
+        order: list[tuple] = []
+        append = order.append
         content = self.content
+        seen: set = set()
+        stack = [(None, [start] if start is not None else self.document_elements(), 0)]
         while stack:
-            kid = next(stack[-1], None)
-            if kid is None:
-                stack.pop()
-                owner.pop()
-                continue
-            if type(kid) is _Node:
-                if kid.key in seen:
-                    continue
-                seen.add(kid.key)
-                stack.append(iter(kid.kids))
-                owner.append(kid)
-            elif owner[-1] is not None and (item := content(owner[-1], kid)):
-                order.append(item)
+            owner, kids, index = stack.pop()
+            count = len(kids)
+            while index < count:
+                kid = kids[index]
+                index += 1
+                if kid is None:
+                    break
+                if type(kid) is _Node:
+                    if kid.key in seen:
+                        continue
+                    seen.add(kid.key)
+                    stack.append((owner, kids, index))
+                    owner, kids, index, count = kid, kid.kids, 0, len(kid.kids)
+                elif owner is not None:
+                    if type(kid) is int:
+                        if owner.page is not None:
+                            append(("mc", owner.page, kid))
+                    elif item := content(owner, kid):
+                        append(item)
         return order
 
     def owners(self) -> dict[tuple, tuple[_Node, int]]:
