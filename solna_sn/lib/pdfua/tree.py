@@ -63,6 +63,9 @@ def _raw(kid):
 
 
 class _Doc:
+    """The open PDF: its pages, the structure tree as `_Node`s, and each page's content
+    stream parsed and scanned once (`ops`, `scan`), written back by `flush`."""
+
     def __init__(self, pdf: pikepdf.Pdf):
         self.pdf = pdf
         self.pages = [page.obj for page in pdf.pages]
@@ -152,6 +155,7 @@ class _Doc:
         return node
 
     def _mirror_kid(self, kid):
+        """A kid that is no element as `_Node.kids` holds it (an MCID as is)."""
         if kid is None or isinstance(kid, int):
             return kid
         if isinstance(kid, Dictionary):
@@ -189,6 +193,7 @@ class _Doc:
 
     @staticmethod
     def karray(node: _Node) -> Array:
+        """The element's /K array (the one `set_kids` wrote, or read once)."""
         if node.karray is None:
             node.karray = node.obj.K
         return node.karray
