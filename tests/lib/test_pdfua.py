@@ -8,6 +8,7 @@ rendered there and only bytes leave it."""
 from __future__ import annotations
 
 import datetime
+import gc
 import io
 import re
 import zlib
@@ -324,6 +325,24 @@ def test_each_page_is_parsed_once(printed, monkeypatch):
     pdfua.postprocess(document.pdf, html=document.html)
     with pikepdf.open(io.BytesIO(document.pdf)) as pdf:
         assert len(parsed) == len(pdf.pages)
+
+
+def test_garbage_collection_is_left_as_it_was(printed):
+    """The repairs pause the cyclic collector (it would walk every object of the worker many
+    times over) and leave it as they found it, also when the PDF is refused."""
+    document = printed["memo"]
+    assert gc.isenabled()
+    pdfua.postprocess(document.pdf, html=document.html)
+    assert gc.isenabled()
+    with pytest.raises(pikepdf.PdfError):
+        pdfua.check(b"no pdf")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        pdfua.postprocess(document.pdf, html=document.html)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 # --- One fault at a time ----------------------------------------------------------------------

@@ -44,7 +44,7 @@ import pikepdf
 from solna_sn.lib import pdf as pdflib
 
 from .checks import _check_document
-from .common import _save
+from .common import _gc_paused, _save
 from .enclosures import Enclosure, _place
 from .finalize import _finalize
 from .html import _parse_html
@@ -72,7 +72,7 @@ def postprocess(
     links get the HTML link's name (aria-label, title or text) and ", sida N", or "Gå till sida
     N"; web links "Länk till <address>". Safe to run twice and after `splice`.
     """
-    with pikepdf.open(io.BytesIO(pdf)) as document:
+    with _gc_paused(), pikepdf.open(io.BytesIO(pdf)) as document:
         doc = _Doc(document)
         parsed = _parse_html(html, tree) if html or tree is not None else None
         if doc.root is not None:
@@ -108,7 +108,7 @@ def splice(main: bytes, enclosures: Sequence[Enclosure]) -> bytes:
     than there are pages from its `first_page`, or a main document without structure tree."""
     if not enclosures:
         return main
-    with pikepdf.open(io.BytesIO(main)) as document:
+    with _gc_paused(), pikepdf.open(io.BytesIO(main)) as document:
         doc = _Doc(document)
         for number, enclosure in enumerate(enclosures, start=1):
             clean = pdflib.sanitize_pdf(enclosure.data, max_pages=None)
@@ -127,7 +127,8 @@ def check(
     as two (say, with a page break between them and the same head) are not taken for one table
     across pages."""
     problems: list[str] = []
-    parsed = _parse_html(html, tree) if html or tree is not None else None
-    with pikepdf.open(io.BytesIO(pdf)) as document:
-        _check_document(document, problems, parsed)
+    with _gc_paused():
+        parsed = _parse_html(html, tree) if html or tree is not None else None
+        with pikepdf.open(io.BytesIO(pdf)) as document:
+            _check_document(document, problems, parsed)
     return problems

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
@@ -120,3 +122,17 @@ def _version(document: pikepdf.Pdf) -> tuple[int, int]:
             return (0, 0)
 
     return max(parse(document.pdf_version), parse(str(document.Root.get("/Version", "/0.0"))))
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a document is repaired: it allocates some 100 000
+    small objects (a 15-page report), which would start collections that walk every object
+    of the process, and makes hardly any cycles (measured: 10–20 % of `postprocess`)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
