@@ -2,7 +2,9 @@
 bench_pdf.py) the WeasyPrint render, the tagged splice of the uploaded enclosures against the
 untagged pypdf one, `pdfua.postprocess`, the share the repairs add to the whole render, and
 `pdfua.check`; the same for the internkontrollplan (a risk table across pages). Also how many
-structural problems the check finds before and after."""
+structural problems the check finds before and after. Last the delårsrapport (15 pages, 46
+tables): `postprocess` given the HTML text, and given the HTML already parsed (`tree`, as the
+worker has it from WeasyPrint), as the report renders take it."""
 
 import statistics
 import time
@@ -12,10 +14,13 @@ import _demo_db
 _demo_db.setup()
 
 import _bundle
+import tinyhtml5
 
 from controls.documents import plan_print_html
 from controls.models import ControlPlan
 from printing import services as printing_services
+from reports import assembly, printed
+from reports.models import Report
 from solna_sn.lib import pdf as pdflib
 from solna_sn.lib import pdfua
 
@@ -79,3 +84,21 @@ print(f"pdfua_plan_pages: {plan_rendered.pages} pages")
 print(f"pdfua_render_plan: {plan_render_ms:.0f} ms")
 print(f"pdfua_postprocess_plan: {plan_post_ms:.0f} ms")
 print(f"pdfua_postprocess_share_of_plan_render: {100 * plan_post_ms / plan_render_ms:.1f} %")
+
+# --- The delårsrapport: 15 pages, 46 tables, the HTML parsed once or twice --------------------
+
+report = Report.objects.filter(kind__code="delarsrapport", year=2024).first()
+sections = report.sections.select_related("writer", "unit", "last_writer").order_by("order")
+report_html = printed.report_html(assembly.assemble(report, sections))
+report_pdf = pdflib.render_html(report_html, base_dir=static).pdf
+# What WeasyPrint's HTML(...).etree_element is.
+report_tree = tinyhtml5.parse(report_html, namespace_html_elements=False)
+report_post_ms, report_fixed = median_ms(
+    lambda: pdfua.postprocess(report_pdf, html=report_html), repeats=3
+)
+report_tree_ms, report_fixed_tree = median_ms(
+    lambda: pdfua.postprocess(report_pdf, html=report_html, tree=report_tree), repeats=3
+)
+assert pdfua.check(report_fixed) == [] and pdfua.check(report_fixed_tree) == []
+print(f"pdfua_postprocess_report: {report_post_ms:.0f} ms")
+print(f"pdfua_postprocess_report_parsed_html: {report_tree_ms:.0f} ms")

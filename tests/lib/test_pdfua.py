@@ -8,12 +8,16 @@ rendered there and only bytes leave it."""
 from __future__ import annotations
 
 import datetime
+import gc
 import io
+import re
 import zlib
 from dataclasses import dataclass, field
 
 import pikepdf
 import pytest
+import tinyhtml5
+import weasyprint
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -287,6 +291,58 @@ def test_postprocess_again_changes_nothing_the_check_sees(printed):
     assert pdfua.check(twice) == []
     with pikepdf.open(io.BytesIO(once)) as a, pikepdf.open(io.BytesIO(twice)) as b:
         assert [e.S for e in elements(a)] == [e.S for e in elements(b)]
+
+
+def test_an_html_tree_already_parsed_gives_the_same_repairs(printed, monkeypatch):
+    """The worker has the HTML parsed already (WeasyPrint's `etree_element`): with `tree`,
+    postprocess and check do not parse it again and decide exactly as with the text."""
+    document = printed["internkontrollplan"]
+    tree = weasyprint.HTML(string=document.html).etree_element
+    from_text = pdfua.postprocess(document.pdf, html=document.html)
+    problems = pdfua.check(document.pdf, html=document.html)
+    parses = []
+    parse = tinyhtml5.parse
+    monkeypatch.setattr(tinyhtml5, "parse", lambda *a, **k: parses.append(a) or parse(*a, **k))
+    from_tree = pdfua.postprocess(document.pdf, html=document.html, tree=tree)
+    assert pdfua.check(document.pdf, tree=tree) == problems
+    assert parses == []
+    assert without_id(from_tree) == without_id(from_text)
+    assert pdfua.check(from_tree, tree=tree) == []
+
+
+def without_id(pdf: bytes) -> bytes:
+    """The PDF without its trailer /ID (qpdf makes a new one on every save)."""
+    return re.sub(rb"/ID \[<[0-9a-f]+><[0-9a-f]+>\]", b"", pdf)
+
+
+def test_each_page_is_parsed_once(printed, monkeypatch):
+    document = printed["internkontrollplan"]
+    parsed = []
+    parse = pikepdf.parse_content_stream
+    monkeypatch.setattr(
+        pikepdf, "parse_content_stream", lambda page, *a: parsed.append(page) or parse(page, *a)
+    )
+    pdfua.postprocess(document.pdf, html=document.html)
+    with pikepdf.open(io.BytesIO(document.pdf)) as pdf:
+        assert len(parsed) == len(pdf.pages)
+
+
+def test_garbage_collection_is_left_as_it_was(printed):
+    """The repairs pause the cyclic collector (it would walk every object of the worker many
+    times over) and leave it as they found it, also when the PDF is refused."""
+    document = printed["memo"]
+    assert gc.isenabled()
+    pdfua.postprocess(document.pdf, html=document.html)
+    assert gc.isenabled()
+    with pytest.raises(pikepdf.PdfError):
+        pdfua.check(b"no pdf")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        pdfua.postprocess(document.pdf, html=document.html)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 # --- One fault at a time ----------------------------------------------------------------------
