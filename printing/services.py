@@ -174,7 +174,7 @@ def render_pdf(html: str, inserts: list[dict], inserts_data: list[bytes]) -> tup
         pdf = pdfua.splice(rendered.pdf, enclosures) if enclosures else rendered.pdf
     except pdflib.PdfError as error:
         raise RenderFailure(str(error)) from error
-    return pdfua.postprocess(pdf, html=html), rendered.pages
+    return pdfua.postprocess(pdf, html=html, tree=rendered.tree), rendered.pages
 
 
 def run(document_id: int) -> None:

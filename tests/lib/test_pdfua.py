@@ -36,8 +36,8 @@ from pypdf.generic import (
 from casework import documents, services
 from casework.models import Meeting, Memo, MemoState
 from printing import services as printing_services
+from solna_sn.lib import html_tree, pdfua
 from solna_sn.lib import pdf as pdflib
-from solna_sn.lib import pdfua
 from solna_sn.models import Committee, User
 
 # The module fixture needs the test database; a test that asks for it makes pytest-django set
@@ -301,8 +301,12 @@ def test_an_html_tree_already_parsed_gives_the_same_repairs(printed, monkeypatch
     from_text = pdfua.postprocess(document.pdf, html=document.html)
     problems = pdfua.check(document.pdf, html=document.html)
     parses = []
-    parse = tinyhtml5.parse
+    parse, lexbor = tinyhtml5.parse, html_tree.LexborHTMLParser
     monkeypatch.setattr(tinyhtml5, "parse", lambda *a, **k: parses.append(a) or parse(*a, **k))
+    monkeypatch.setattr(html_tree, "LexborHTMLParser", lambda *a: parses.append(a) or lexbor(*a))
+    pdfua.postprocess(document.pdf, html=document.html)
+    assert len(parses) == 1  # the text alone is parsed once
+    parses.clear()
     from_tree = pdfua.postprocess(document.pdf, html=document.html, tree=tree)
     assert pdfua.check(document.pdf, tree=tree) == problems
     assert parses == []

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 from xml.etree import ElementTree
 
-import tinyhtml5
+from solna_sn.lib import html_tree
 
 
 @dataclass
@@ -35,9 +35,8 @@ def _span_attr(element, name: str) -> int:
 
 
 def _html_tree(html: str) -> ElementTree.Element:
-    """The HTML parsed, its root element (the one place that parses it: another parser that
-    gives an ElementTree goes here)."""
-    return tinyhtml5.parse(html)
+    """The HTML parsed, its root element (the tree WeasyPrint lays out, see html_tree)."""
+    return html_tree.parse(html)
 
 
 def _parse_html(html: str | None = None, tree: ElementTree.Element | None = None) -> _Html:
