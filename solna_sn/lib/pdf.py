@@ -34,7 +34,7 @@ from pypdf.generic import (
     RectangleObject,
 )
 
-from solna_sn.lib import html_tree
+from solna_sn.lib import gc_pause, html_tree
 
 if TYPE_CHECKING:
     from weasyprint import document as weasyprint_document
@@ -133,13 +133,14 @@ def render_html(
     `compress=False` leaves the streams uncompressed for a caller that writes the PDF again
     (pdfua.postprocess compresses them when it saves; WeasyPrint's zlib pass would be wasted).
     """
-    tree = html_tree.parse(html)
-    document = layout_html(html, base_dir=base_dir, allowed_roots=allowed_roots, tree=tree)
-    anchors: dict[str, int] = {}
-    for number, page in enumerate(document.pages, start=1):
-        for anchor in page.anchors:
-            anchors.setdefault(anchor, number)
-    pdf = document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=not compress)
+    with gc_pause.paused():
+        tree = html_tree.parse(html)
+        document = layout_html(html, base_dir=base_dir, allowed_roots=allowed_roots, tree=tree)
+        anchors: dict[str, int] = {}
+        for number, page in enumerate(document.pages, start=1):
+            for anchor in page.anchors:
+                anchors.setdefault(anchor, number)
+        pdf = document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=not compress)
     return Rendered(pdf=pdf, pages=len(document.pages), anchors=anchors, tree=tree)
 
 
