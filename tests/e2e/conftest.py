@@ -42,6 +42,10 @@ def login_as(page, user, next_path: str = "/", *, password: str = PASSWORD) -> N
     `next_path`, land on the login form with the username field focused, type, Tab, type,
     Enter, and wait to be back on `next_path`. Any earlier session is dropped first."""
     username = user if isinstance(user, str) else user.username
+    # Leave the page first: a request still in flight from it (htmx polling a PDF status)
+    # would set the old session's cookies again after the clear, and the login form's CSRF
+    # token would no longer match.
+    page.goto("about:blank")
     page.context.clear_cookies()
     page.goto(next_path)
     expect(page.get_by_label("Användarnamn")).to_be_focused()

@@ -45,6 +45,10 @@ def demo(transactional_db):
 
 
 def login(page, username: str) -> None:
+    # Leave the page first: a request still in flight from it (htmx polling a PDF status)
+    # would set the old session's cookies again after the clear, and the login form's CSRF
+    # token would no longer match.
+    page.goto("about:blank")
     page.context.clear_cookies()
     page.goto(reverse("login"))
     page.get_by_label("Användarnamn").fill(username)

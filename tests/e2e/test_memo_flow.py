@@ -47,6 +47,10 @@ def people(db):
 
 
 def login(page, username, next_path):
+    # Leave the page first: a request still in flight from it (htmx polling a PDF status)
+    # would set the old session's cookies again after the clear, and the login form's CSRF
+    # token would no longer match.
+    page.goto("about:blank")
     page.context.clear_cookies()
     page.goto(next_path)
     expect(page.get_by_label("Användarnamn")).to_be_focused()
