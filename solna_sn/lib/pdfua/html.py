@@ -34,15 +34,10 @@ def _span_attr(element, name: str) -> int:
         return 1
 
 
-def _html_tree(html: str) -> ElementTree.Element:
-    """The HTML parsed, its root element (the tree WeasyPrint lays out, see html_tree)."""
-    return html_tree.parse(html)
-
-
 def _parse_html(html: str | None = None, tree: ElementTree.Element | None = None) -> _Html:
     """The tables and link names of the HTML: of `tree`, the parsed document (as WeasyPrint's
     `HTML.etree_element`, with or without the XHTML namespace), when given, else of `html`."""
-    root = tree if tree is not None else _html_tree(html)
+    root = tree if tree is not None else html_tree.parse(html)
     tables = []
     links: dict[str, str] = {}
     for element in root.iter():
